@@ -1,0 +1,3 @@
+module github.com/wagate/wagate/infra
+
+go 1.26.8
