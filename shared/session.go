@@ -40,6 +40,7 @@ const (
 	ReasonConnectionLost  Reason = "connection_lost"  // socket dropped; reconnecting by itself
 	ReasonKeepAlive       Reason = "keepalive_timeout"
 	ReasonConnectFailed   Reason = "connect_failed"
+	ReasonHostStopped     Reason = "host_stopped" // the connector hosting it shut down; it reconnects when one starts
 )
 
 // Session is one linked (or to be linked) WhatsApp number.

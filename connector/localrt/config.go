@@ -1,0 +1,101 @@
+package localrt
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the local runtime's configuration, read from the environment.
+type Config struct {
+	Port          int    // PORT, default 8084
+	DataDir       string // WAGATE_DATA_DIR, default ./data
+	APIKey        string // WAGATE_API_KEY; generated into the data dir when unset
+	APIKeyFile    string // where the key was read from or generated into; empty when from the environment
+	APIKeyCreated bool   // the key was generated on this start
+	Engine        string // WAGATE_ENGINE: whatsmeow (default) or sim
+	FrappeURL     string // FRAPPE_WEBHOOK_URL
+	FrappeSecret  string // FRAPPE_WEBHOOK_SECRET
+	LogLevel      slog.Level
+	LogJSON       bool // WAGATE_LOG_FORMAT=json
+}
+
+// Engine names.
+const (
+	EngineWhatsmeow = "whatsmeow"
+	EngineSim       = "sim"
+)
+
+// apiKeyFile is where a generated API key is kept, inside the data dir.
+const apiKeyFile = "api-key"
+
+// LoadConfig reads the configuration from getenv and prepares the data dir.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{Port: 8084, DataDir: "./data", Engine: EngineWhatsmeow}
+	if v := getenv("PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 0 || p > 65535 {
+			return c, fmt.Errorf("PORT must be a port number, got %q", v)
+		}
+		c.Port = p
+	}
+	if v := getenv("WAGATE_DATA_DIR"); v != "" {
+		c.DataDir = v
+	}
+	if v := getenv("WAGATE_ENGINE"); v != "" {
+		if v != EngineWhatsmeow && v != EngineSim {
+			return c, fmt.Errorf("WAGATE_ENGINE must be %q or %q, got %q", EngineWhatsmeow, EngineSim, v)
+		}
+		c.Engine = v
+	}
+	c.FrappeURL, c.FrappeSecret = getenv("FRAPPE_WEBHOOK_URL"), getenv("FRAPPE_WEBHOOK_SECRET")
+	if err := c.LogLevel.UnmarshalText([]byte(defaultStr(getenv("WAGATE_LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("WAGATE_LOG_LEVEL: %w", err)
+	}
+	c.LogJSON = strings.EqualFold(getenv("WAGATE_LOG_FORMAT"), "json")
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return c, fmt.Errorf("create data dir: %w", err)
+	}
+	c.APIKey = strings.TrimSpace(getenv("WAGATE_API_KEY"))
+	if c.APIKey == "" {
+		key, created, err := loadOrCreateKey(filepath.Join(c.DataDir, apiKeyFile))
+		if err != nil {
+			return c, err
+		}
+		c.APIKey, c.APIKeyCreated, c.APIKeyFile = key, created, filepath.Join(c.DataDir, apiKeyFile)
+	}
+	return c, nil
+}
+
+// loadOrCreateKey reads the generated API key, creating it on first start.
+func loadOrCreateKey(path string) (string, bool, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), false, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", false, fmt.Errorf("read api key: %w", err)
+	}
+	raw := make([]byte, 24)
+	if _, err := rand.Read(raw); err != nil {
+		return "", false, err
+	}
+	key := "wag_" + hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", false, fmt.Errorf("write api key: %w", err)
+	}
+	return key, true, nil
+}
+
+func defaultStr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,69 @@
+package manager
+
+import (
+	"context"
+	"time"
+
+	"github.com/wagate/wagate/events"
+	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ids"
+)
+
+// update writes a session change; a deleted session is not an error.
+func (m *Manager) update(ctx context.Context, sessionID string, upd wagate.SessionUpdate) (*wagate.Session, error) {
+	sess, err := m.Store.UpdateSession(ctx, sessionID, upd)
+	if wagate.ErrorCode(err) == wagate.ENOSESSION {
+		return nil, nil
+	}
+	return sess, err
+}
+
+// setDown marks the session disconnected for reason and publishes it.
+// credentialsGone also forgets the device (it must pair again).
+func (m *Manager) setDown(ctx context.Context, sessionID string, reason wagate.Reason, detail string, credentialsGone bool) {
+	st := wagate.StatusDisconnected
+	upd := wagate.SessionUpdate{
+		Status: &st, Reason: &reason, ReasonDetail: &detail,
+		QRCode: new(string), QRExpiresAt: new(time.Time), PairingCode: new(string),
+	}
+	if reason != wagate.ReasonHostStopped {
+		no := false
+		upd.AutoConnect = &no
+	}
+	typ := events.EvSessionDisconnected
+	if credentialsGone {
+		upd.DeviceJID = new(string)
+		typ = events.EvSessionLoggedOut
+	}
+	m.record(ctx, sessionID, upd, typ)
+}
+
+// record writes upd and, when typ is not empty, publishes a session event
+// with the resulting state. Failures are logged: the engine goes on.
+func (m *Manager) record(ctx context.Context, sessionID string, upd wagate.SessionUpdate, typ string) *wagate.Session {
+	sess, err := m.update(ctx, sessionID, upd)
+	if err != nil {
+		m.log().Error("write session state", "session_id", sessionID, "err", err)
+		return nil
+	}
+	if sess == nil || typ == "" || m.Bus == nil {
+		return sess
+	}
+	data := events.SessionEvent{
+		SessionID: sess.SessionID, SessionDBID: sess.ID, Status: string(sess.Status),
+		Reason: string(sess.Reason), ReasonDetail: sess.ReasonDetail, PhoneNumber: sess.PhoneNumber,
+	}
+	if typ == events.EvSessionQR {
+		data.QRCode = sess.QRCode
+		exp := sess.QRExpiresAt.UTC()
+		data.ExpiresAt = &exp
+	}
+	ev, err := events.NewEvent(ids.New(), typ, sess.SessionID, sess.ID, m.now(), data)
+	if err == nil {
+		err = m.Bus.Publish(ctx, ev)
+	}
+	if err != nil {
+		m.log().Error("publish session event", "session_id", sessionID, "event", typ, "err", err)
+	}
+	return sess
+}
