@@ -48,6 +48,15 @@ type EngineClient interface {
 
 	// IsLive reports whether the client is connected and logged in.
 	IsLive() bool
+
+	// Send sends m as WhatsApp message m.WhatsAppID to m.ChatID, with the
+	// file bytes for media types (nil otherwise), and returns WhatsApp's
+	// server timestamp. Sending an id twice must be avoided by the caller.
+	Send(ctx context.Context, m *Message, media []byte) (time.Time, error)
+
+	// MarkRead sends read receipts for inbound messages ids of a chat
+	// (senderJID is the author in groups, "" otherwise).
+	MarkRead(ctx context.Context, chatID, senderJID string, ids []string, at time.Time) error
 }
 
 // EngineEvent is something a client observed. The concrete types follow.
@@ -92,9 +101,46 @@ type ProfileEvent struct {
 	Profile Profile
 }
 
-func (QREvent) engineEvent()           {}
-func (QRTimeoutEvent) engineEvent()    {}
-func (PairedEvent) engineEvent()       {}
-func (ConnectedEvent) engineEvent()    {}
-func (DisconnectedEvent) engineEvent() {}
-func (ProfileEvent) engineEvent()      {}
+// MessageEvent: a message arrived (or was sent from the phone, FromMe), live
+// or from history sync (Message.History). Statuses (stories) arrive with
+// Status set. Download fetches the media bytes (nil when there are none);
+// call it off the engine's goroutine, soon: WhatsApp's links expire.
+//
+// Handled, when not nil, must be called once the message is durably stored
+// (or with the error that prevented it): the engine acknowledges the
+// message to WhatsApp only then, so a crash before it loses nothing.
+type MessageEvent struct {
+	Message  *Message
+	Status   bool
+	Download func(ctx context.Context) ([]byte, error)
+	Handled  func(err error)
+}
+
+// MessageChangeEvent: an earlier message was edited or revoked (deleted for
+// everyone) by its author.
+type MessageChangeEvent struct {
+	ChatID   string
+	TargetID string // WhatsApp id of the changed message
+	Revoked  bool
+	NewBody  string // the edited text (when not Revoked)
+	At       time.Time
+}
+
+// ReceiptEvent: messages we sent were delivered, read or played.
+type ReceiptEvent struct {
+	ChatID    string
+	SenderJID string // who read it (in groups, a participant)
+	IDs       []string
+	Status    MessageStatus // delivered, read, played
+	At        time.Time
+}
+
+func (MessageEvent) engineEvent()       {}
+func (MessageChangeEvent) engineEvent() {}
+func (ReceiptEvent) engineEvent()       {}
+func (QREvent) engineEvent()            {}
+func (QRTimeoutEvent) engineEvent()     {}
+func (PairedEvent) engineEvent()        {}
+func (ConnectedEvent) engineEvent()     {}
+func (DisconnectedEvent) engineEvent()  {}
+func (ProfileEvent) engineEvent()       {}

@@ -14,16 +14,23 @@ import (
 
 // Config is the local runtime's configuration, read from the environment.
 type Config struct {
-	Port          int    // PORT, default 8084
-	DataDir       string // WAGATE_DATA_DIR, default ./data
-	APIKey        string // WAGATE_API_KEY; generated into the data dir when unset
-	APIKeyFile    string // where the key was read from or generated into; empty when from the environment
-	APIKeyCreated bool   // the key was generated on this start
-	Engine        string // WAGATE_ENGINE: whatsmeow (default) or sim
-	FrappeURL     string // FRAPPE_WEBHOOK_URL
-	FrappeSecret  string // FRAPPE_WEBHOOK_SECRET
-	LogLevel      slog.Level
-	LogJSON       bool // WAGATE_LOG_FORMAT=json
+	Port             int    // PORT, default 8084
+	DataDir          string // WAGATE_DATA_DIR, default ./data
+	APIKey           string // WAGATE_API_KEY; generated into the data dir when unset
+	APIKeyFile       string // where the key was read from or generated into; empty when from the environment
+	APIKeyCreated    bool   // the key was generated on this start
+	Engine           string // WAGATE_ENGINE: whatsmeow (default) or sim
+	FrappeURL        string // FRAPPE_WEBHOOK_URL
+	FrappeSecret     string // FRAPPE_WEBHOOK_SECRET
+	LogLevel         slog.Level
+	LogJSON          bool    // WAGATE_LOG_FORMAT=json
+	PublicURL        string  // WAGATE_PUBLIC_URL: base of links handed out (media downloads)
+	MediaDir         string  // WAGATE_MEDIA_DIR: directory `path` media sources may read; "" = off
+	SendRate         float64 // WAGATE_SEND_RATE: messages per second per session (0 = unlimited)
+	SendBurst        int     // WAGATE_SEND_BURST
+	AllowPrivateURLs bool    // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts
+	RateLimit        float64 // WAGATE_RATE_LIMIT: API requests per second per key (0 = off)
+	RateBurst        int     // WAGATE_RATE_BURST
 }
 
 // Engine names.
@@ -37,7 +44,7 @@ const apiKeyFile = "api-key"
 
 // LoadConfig reads the configuration from getenv and prepares the data dir.
 func LoadConfig(getenv func(string) string) (Config, error) {
-	c := Config{Port: 8084, DataDir: "./data", Engine: EngineWhatsmeow}
+	c := Config{Port: 8084, DataDir: "./data", Engine: EngineWhatsmeow, SendRate: 1, SendBurst: 5}
 	if v := getenv("PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 0 || p > 65535 {
@@ -55,6 +62,22 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.Engine = v
 	}
 	c.FrappeURL, c.FrappeSecret = getenv("FRAPPE_WEBHOOK_URL"), getenv("FRAPPE_WEBHOOK_SECRET")
+	c.PublicURL = strings.TrimRight(defaultStr(getenv("WAGATE_PUBLIC_URL"), fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	c.MediaDir = getenv("WAGATE_MEDIA_DIR")
+	c.AllowPrivateURLs = getenv("WAGATE_ALLOW_PRIVATE_URLS") == "true"
+	var err error
+	if c.SendRate, err = floatEnv(getenv, "WAGATE_SEND_RATE", c.SendRate); err != nil {
+		return c, err
+	}
+	if c.SendBurst, err = intEnv(getenv, "WAGATE_SEND_BURST", c.SendBurst); err != nil {
+		return c, err
+	}
+	if c.RateLimit, err = floatEnv(getenv, "WAGATE_RATE_LIMIT", 0); err != nil {
+		return c, err
+	}
+	if c.RateBurst, err = intEnv(getenv, "WAGATE_RATE_BURST", max(1, int(2*c.RateLimit))); err != nil {
+		return c, err
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(defaultStr(getenv("WAGATE_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("WAGATE_LOG_LEVEL: %w", err)
 	}
@@ -98,4 +121,28 @@ func defaultStr(v, def string) string {
 		return def
 	}
 	return v
+}
+
+func floatEnv(getenv func(string) string, name string, def float64) (float64, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("%s must be a number ≥ 0, got %q", name, v)
+	}
+	return f, nil
+}
+
+func intEnv(getenv func(string) string, name string, def int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s must be a whole number ≥ 0, got %q", name, v)
+	}
+	return n, nil
 }

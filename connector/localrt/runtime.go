@@ -16,6 +16,8 @@ import (
 	"github.com/wagate/wagate/connector/sim"
 	"github.com/wagate/wagate/connector/waengine"
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/fetch"
+	"github.com/wagate/wagate/shared/fsblob"
 	"github.com/wagate/wagate/shared/httpapi"
 	"github.com/wagate/wagate/shared/service"
 	"github.com/wagate/wagate/shared/sqlite"
@@ -27,6 +29,7 @@ const (
 	IdleTimeout       = 120 * time.Second
 	ShutdownTimeout   = 25 * time.Second
 	dbFile            = "wagate.db"
+	signingKeyFile    = "signing-key"
 )
 
 // Run starts the local runtime and blocks until ctx ends, then shuts down
@@ -46,18 +49,35 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	defer db.Close()
 
 	store, queue, outbox := sqlite.NewSessionStore(db), sqlite.NewCommandQueue(db), sqlite.NewOutbox(db)
+	msgs, statuses, media := sqlite.NewMessageStore(db), sqlite.NewStatusStore(db), sqlite.NewMediaStore(db)
+	blobs, err := newBlobStore(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	engine, simctl, err := newEngine(ctx, cfg, db, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	mgr := &manager.Manager{Engine: engine, Store: store, Queue: queue, Bus: outbox, Log: log}
+	fetcher := fetch.New(fetch.Options{AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs})
+	mgr := &manager.Manager{
+		Engine: engine, Store: store, Queue: queue, Bus: outbox, Log: log,
+		Messages: msgs, Statuses: statuses, Media: media, Blobs: blobs, Fetch: fetcher.Get,
+		Pacing: manager.Pacing{PerSecond: cfg.SendRate, Burst: cfg.SendBurst},
+	}
 	api := &httpapi.Server{
 		Sessions: &service.Sessions{Store: store, Queue: queue},
-		Sim:      simctl,
-		APIKeys:  []string{cfg.APIKey},
-		Ready:    func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
-		Log:      log,
+		Messages: &service.Messages{
+			Sessions: store, Store: msgs, Media: media, Blobs: blobs, Queue: queue,
+			Sources: service.MediaSources{Dir: cfg.MediaDir, AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs},
+		},
+		Files:     blobs,
+		Sim:       simctl,
+		APIKeys:   []string{cfg.APIKey},
+		RateLimit: httpapi.RateLimit{PerSecond: cfg.RateLimit, Burst: cfg.RateBurst},
+		Ready:     func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
+		Log:       log,
 	}
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
 
@@ -82,6 +102,16 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		err = nil
 	}
 	return err
+}
+
+// newBlobStore keeps files under the data dir, with download links signed
+// by a key generated once and kept beside them.
+func newBlobStore(cfg Config) (*fsblob.Store, error) {
+	key, _, err := loadOrCreateKey(filepath.Join(cfg.DataDir, signingKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	return fsblob.New(filepath.Join(cfg.DataDir, "files"), cfg.PublicURL, []byte(key))
 }
 
 // newEngine builds the WhatsApp engine named in cfg; the sim engine also

@@ -29,6 +29,12 @@ func (m *Manager) apply(h *host, ev wagate.EngineEvent) bool {
 		}
 		st := wagate.StatusConnecting
 		m.record(ctx, h.sessionID, wagate.SessionUpdate{Status: &st, Reason: &e.Reason, ReasonDetail: &e.Detail}, events.EvSessionDisconnected)
+	case wagate.MessageEvent:
+		m.handleMessage(ctx, h, e)
+	case wagate.MessageChangeEvent:
+		m.handleChange(ctx, h, e)
+	case wagate.ReceiptEvent:
+		m.handleReceipt(ctx, h, e)
 	case wagate.ProfileEvent:
 		m.record(ctx, h.sessionID, wagate.SessionUpdate{Profile: &e.Profile}, "")
 	default:

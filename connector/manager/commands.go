@@ -10,48 +10,64 @@ import (
 	wagate "github.com/wagate/wagate/shared"
 )
 
-// process handles one delivered command and acks it; internal failures are
-// retried a few times, then dropped with an error log.
+// process handles one delivered command and acks it. A handler may ask for
+// the command to come back later (pacing, session reconnecting); internal
+// failures are retried a few times, then dropped with an error log.
 func (m *Manager) process(ctx context.Context, d wagate.Delivery) {
 	c := d.Command
 	log := m.log().With("session_id", c.SessionID, "command_id", c.ID, "command", c.Type)
-	err := m.handle(ctx, c)
+	retry, err := m.handle(ctx, d)
 	if err != nil && wagate.ErrorCode(err) == wagate.EINTERNAL && d.Attempt < MaxAttempts {
 		log.Warn("command failed; will retry", "attempt", d.Attempt, "err", err)
-		if nerr := m.Queue.Nack(ctx, d.Receipt, RetryDelay*time.Duration(d.Attempt)); nerr == nil {
+		retry = RetryDelay * time.Duration(d.Attempt)
+	} else if err != nil {
+		log.Error("command failed", "attempt", d.Attempt, "err", err)
+	}
+	if retry > 0 {
+		if err := m.Queue.Nack(ctx, d.Receipt, retry); err == nil {
 			return
 		}
-	}
-	if err != nil {
-		log.Error("command failed", "attempt", d.Attempt, "err", err)
 	}
 	if err := m.Queue.Ack(ctx, d.Receipt); err != nil {
 		log.Error("ack command", "err", err)
 	}
 }
 
-func (m *Manager) handle(ctx context.Context, c events.Command) error {
+func (m *Manager) handle(ctx context.Context, d wagate.Delivery) (time.Duration, error) {
+	c := d.Command
 	switch c.Type {
+	case events.CmdMessageSend:
+		var p events.MessageSendPayload
+		if err := decodePayload(c, &p); err != nil {
+			return 0, err
+		}
+		return m.send(ctx, d, p)
+	case events.CmdChatRead:
+		var p events.ChatReadPayload
+		if err := decodePayload(c, &p); err != nil {
+			return 0, err
+		}
+		return m.markRead(ctx, d, p)
 	case events.CmdSessionConnect:
-		return m.connect(ctx, c.SessionID)
+		return 0, m.connect(ctx, c.SessionID)
 	case events.CmdSessionDisconnect:
-		return m.disconnect(ctx, c.SessionID)
+		return 0, m.disconnect(ctx, c.SessionID)
 	case events.CmdSessionRestart:
-		return m.restart(ctx, c.SessionID)
+		return 0, m.restart(ctx, c.SessionID)
 	case events.CmdSessionDelete:
 		var p events.DeletePayload
 		if err := decodePayload(c, &p); err != nil {
-			return err
+			return 0, err
 		}
-		return m.delete(ctx, c.SessionID, p)
+		return 0, m.delete(ctx, c.SessionID, p)
 	case events.CmdSessionPairPhone:
 		var p events.PairPhonePayload
 		if err := decodePayload(c, &p); err != nil {
-			return err
+			return 0, err
 		}
-		return m.pairPhone(ctx, c.SessionID, p.PhoneNumber)
+		return 0, m.pairPhone(ctx, c.SessionID, p.PhoneNumber)
 	}
-	return wagate.Errorf(wagate.EINVALID, "unknown command type %q", c.Type)
+	return 0, wagate.Errorf(wagate.EINVALID, "unknown command type %q", c.Type)
 }
 
 func decodePayload(c events.Command, v any) error {
@@ -114,6 +130,12 @@ func (m *Manager) restart(ctx context.Context, sessionID string) error {
 // delete closes the client and unlinks the device. The session record is
 // already gone.
 func (m *Manager) delete(ctx context.Context, sessionID string, p events.DeletePayload) error {
+	m.pacers.forget(sessionID)
+	if m.Messages != nil {
+		if err := m.Messages.DeleteSessionMessages(ctx, sessionID); err != nil {
+			return err
+		}
+	}
 	if h := m.stopHost(sessionID); h != nil {
 		err := h.client.Logout(ctx)
 		h.client.Disconnect()

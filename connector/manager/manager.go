@@ -11,16 +11,24 @@ import (
 
 // Manager hosts sessions. Set the fields, then call Run.
 type Manager struct {
-	Engine  wagate.Engine
-	Store   wagate.SessionStore
-	Queue   wagate.CommandQueue
-	Bus     wagate.EventBus
+	Engine   wagate.Engine
+	Store    wagate.SessionStore
+	Queue    wagate.CommandQueue
+	Bus      wagate.EventBus
+	Messages wagate.MessageStore
+	Statuses wagate.StatusStore
+	Media    wagate.MediaStore
+	Blobs    wagate.BlobStore
+	// Fetch downloads media given by URL (SSRF-guarded); nil refuses URLs.
+	Fetch   func(ctx context.Context, url string) (data []byte, contentType string, err error)
+	Pacing  Pacing
 	Log     *slog.Logger
 	Workers int
 	Now     func() time.Time
 
 	mu     sync.Mutex
 	hosted map[string]*host
+	pacers pacers
 }
 
 // host is one hosted session: its client and the goroutine that applies the

@@ -41,8 +41,8 @@ type device struct {
 // exists only while events are queued. One delivery goroutine at a time per
 // client keeps the handler calls in order and never concurrent.
 //
-// Later concerns (inbound messages, receipts, groups) add their fields here
-// and their methods in a file of their own.
+// Messages add no field here: what the network remembers about them is in
+// Network.ledger (message.go), bounded whatever the number of clients.
 type Client struct {
 	net       *Network
 	sessionID string

@@ -8,13 +8,18 @@
 //   - QR codes that rotate (60 s, then 20 s each, 6 codes) and time out;
 //   - pairing by QR scan or by phone code, then connecting;
 //   - connection drops with automatic reconnect, logout by the phone, and the
-//     disconnect reasons WhatsApp gives up on (replaced, banned, outdated…).
+//     disconnect reasons WhatsApp gives up on (replaced, banned, outdated…);
+//   - sending (each message id reaches the recipient once), delivery and
+//     read receipts, read receipts we send, and inbound messages of every
+//     type, in chats, groups and statuses, live or from history sync.
 //
-// The per-client state lives in Client (client.go); it is the place to add
-// inbound messages, receipts and groups later. Each concern has its own file:
-// network.go (engine, hosting), client.go (one session's connection), qr.go
-// (QR codes and phone pairing), control.go (SimControl: the phone's side),
-// store.go (the device table).
+// The per-client state lives in Client (client.go); what the network keeps
+// about messages lives in a bounded ledger shared by all clients, so a
+// connected client costs no more for having sent messages. Each concern has
+// its own file: network.go (engine, hosting), client.go (one session's
+// connection), qr.go (QR codes and phone pairing), control.go (SimControl:
+// the phone's side), store.go (the device table), message.go (sending,
+// receipts, the ledger), inbound.go (messages from contacts).
 package sim
 
 import (
@@ -46,6 +51,10 @@ const (
 	DefaultPairPhoneDelay = 2 * time.Second
 	// DefaultPushName is the push name of a phone that did not give one.
 	DefaultPushName = "Sim User"
+	// DefaultLedgerSize is how many sent messages, and separately how many
+	// read receipts, the network remembers (across all sessions) before it
+	// forgets the oldest: some 40 MB when full of short texts.
+	DefaultLedgerSize = 100_000
 
 	// storeTimeout bounds table writes made by timers, which have no caller context.
 	storeTimeout = 10 * time.Second
@@ -63,6 +72,9 @@ type Options struct {
 	ConnectDelay   time.Duration // Connect (or pairing) to ConnectedEvent / first QR code
 	ReconnectDelay time.Duration // Drop to ConnectedEvent
 	PairPhoneDelay time.Duration // PairPhone to PairedEvent (the user typing the code)
+	SendDelay      time.Duration // latency of Send (default 0)
+	AutoDeliver    time.Duration // > 0: a delivered receipt follows each new send after this long (default 0: off)
+	LedgerSize     int           // sent messages and read receipts remembered (default DefaultLedgerSize)
 	Logger         *slog.Logger  // default slog.Default()
 }
 
@@ -85,6 +97,9 @@ func (o Options) withDefaults() Options {
 	if o.PairPhoneDelay <= 0 {
 		o.PairPhoneDelay = DefaultPairPhoneDelay
 	}
+	if o.LedgerSize <= 0 {
+		o.LedgerSize = DefaultLedgerSize
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -97,10 +112,12 @@ type Network struct {
 	opts  Options
 	store *store
 
-	// mu guards hosts and Client.replaced. Lock order: Network.mu before
-	// Client.mu, never the other way round.
+	// mu guards hosts and Client.replaced. It is never held together with
+	// a Client.mu.
 	mu    sync.Mutex
 	hosts map[string]*Client // sessionID → the client hosting it
+
+	ledger ledger // sent messages and read receipts (message.go)
 }
 
 var (
@@ -119,7 +136,9 @@ func New(db *sql.DB, opts Options) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: new network: %w", err)
 	}
-	return &Network{opts: opts.withDefaults(), store: st, hosts: make(map[string]*Client)}, nil
+	n := &Network{opts: opts.withDefaults(), store: st, hosts: make(map[string]*Client)}
+	n.ledger.init(n.opts.LedgerSize)
+	return n, nil
 }
 
 // Name is "sim".

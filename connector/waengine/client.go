@@ -25,8 +25,7 @@ type Client struct {
 	out       *emitter
 	dev       deviceView
 
-	mu      sync.Mutex // serialises Connect, Disconnect and Logout
-	dialing bool       // guarded by mu
+	mu sync.Mutex // serialises Connect, Disconnect and Logout
 	// cur is the current connect attempt, nil when there is none. Event
 	// handlers read it without taking mu: they run under whatsmeow's
 	// handler lock, which Connect takes (GetQRChannel) while holding mu.
@@ -43,6 +42,7 @@ type attempt struct {
 	cancel  context.CancelFunc
 	qrReady chan struct{} // closed at the first QR code
 	qrOnce  sync.Once
+	dialing atomic.Bool // whatsmeow's Connect has not returned yet
 }
 
 func newAttempt(parent context.Context) *attempt {
@@ -89,7 +89,7 @@ func newClient(device *store.Device, sessionID string, log *slog.Logger, opts op
 func (c *Client) Connect(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.dialing || c.wa.IsConnected() {
+	if cur := c.cur.Load(); (cur != nil && cur.live() && cur.dialing.Load()) || c.wa.IsConnected() {
 		return nil
 	}
 	if old := c.cur.Load(); old != nil {
@@ -107,16 +107,14 @@ func (c *Client) Connect(ctx context.Context) error {
 	}
 	c.cur.Store(a)
 	c.wa.InitialAutoReconnect = paired
-	c.dialing = true
+	a.dialing.Store(true)
 	go c.dial(a)
 	return nil
 }
 
 func (c *Client) dial(a *attempt) {
 	err := c.wa.ConnectContext(a.ctx)
-	c.mu.Lock()
-	c.dialing = false
-	c.mu.Unlock()
+	a.dialing.Store(false)
 	if err == nil || errors.Is(err, whatsmeow.ErrAlreadyConnected) || !a.live() {
 		return
 	}
@@ -140,7 +138,7 @@ func (c *Client) disconnect() {
 	c.wa.Disconnect()
 }
 
-// Logout unlinks the device from the phone when connected, then deletes its
+// Logout unlinks the device from the phone when live, then deletes its
 // credentials in any case: when not connected, or when WhatsApp does not
 // answer, only the local credentials go (the phone drops the stale link by
 // itself after a while). Only a failure to delete them is an error. It
@@ -152,8 +150,10 @@ func (c *Client) Logout(ctx context.Context) error {
 		c.disconnect()
 		return nil
 	}
-	if c.wa.IsConnected() {
-		err := c.wa.Logout(ctx)
+	if c.IsLive() {
+		lctx, cancel := context.WithTimeout(ctx, logoutTimeout)
+		err := c.wa.Logout(lctx)
+		cancel()
 		if err == nil {
 			c.disconnect()
 			c.log.Info("device unlinked")

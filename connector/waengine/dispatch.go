@@ -206,9 +206,10 @@ func (d *dispatcher) handleStreamError(evt *events.StreamError) {
 // handleKeepAliveTimeout: pings go unanswered; whatsmeow forces a reconnect
 // after a few minutes of this. Only the first of a series is a change of
 // state; the ones after it are logged.
+// While pairing, the QR window (a few minutes at most) decides instead.
 func (d *dispatcher) handleKeepAliveTimeout(evt *events.KeepAliveTimeout) {
 	detail := keepAliveDetail(evt, d.now())
-	if evt.ErrorCount > 1 {
+	if evt.ErrorCount > 1 || d.dev.ID().IsEmpty() {
 		d.log.Warn("keep-alive still failing", "detail", detail)
 		return
 	}
@@ -221,6 +222,9 @@ func (d *dispatcher) handleKeepAliveTimeout(evt *events.KeepAliveTimeout) {
 }
 
 func (d *dispatcher) handleKeepAliveRestored() {
+	if d.dev.ID().IsEmpty() {
+		return // pairing: not logged in, so not connected in wagate's sense
+	}
 	d.out.emit(wagate.ConnectedEvent{PushName: d.dev.PushName(), PhoneNumber: d.dev.ID().User})
 }
 

@@ -169,6 +169,8 @@ func TestDispatcher_Events(t *testing.T) {
 			wagate.DisconnectedEvent{Reason: wagate.ReasonKeepAlive, Detail: "1 keep-alive pings unanswered", Reconnecting: true},
 		}},
 		{"KeepAliveTimeoutRepeated", pairedDevice(), &events.KeepAliveTimeout{ErrorCount: 2}, nil},
+		{"KeepAliveTimeoutWhilePairing", &fakeDevice{}, &events.KeepAliveTimeout{ErrorCount: 1}, nil},
+		{"KeepAliveRestoredWhilePairing", &fakeDevice{}, &events.KeepAliveRestored{}, nil},
 		{"PairSuccess", &fakeDevice{id: testOwnJID}, &events.PairSuccess{ID: testOwnJID, LID: testOwnLID, BusinessName: "Acme", Platform: "android"}, []wagate.EngineEvent{
 			wagate.PairedEvent{DeviceJID: "34600000000:5@s.whatsapp.net", PhoneNumber: "34600000000", BusinessName: "Acme"},
 			wagate.ProfileEvent{Profile: wagate.Profile{IsBusiness: true}},

@@ -5,7 +5,8 @@
 // Files: engine.go (the Engine and its options), store.go (the sqlstore on
 // SQLite), client.go (one session's client), qr.go (QR channel), dispatch.go
 // (the whatsmeow event switch), reason.go (pure event → reason mapping),
-// profile.go (own profile), log.go (whatsmeow logs → slog).
+// profile.go (own profile), message.go (sending, provisional), log.go
+// (whatsmeow logs → slog).
 package waengine
 
 import (
@@ -41,6 +42,9 @@ const (
 	// pairPhoneWait bounds how long PairPhone waits for the connection to be
 	// ready for a pairing code (whatsmeow wants the first QR code first).
 	pairPhoneWait = 15 * time.Second
+	// logoutTimeout bounds the unlink request of Logout; the local
+	// credentials are deleted after it in any case.
+	logoutTimeout = 10 * time.Second
 	// profileFetchTimeout bounds the background fetch of the own profile.
 	profileFetchTimeout = 15 * time.Second
 )

@@ -3,6 +3,7 @@ package waengine_test
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -64,6 +65,11 @@ func mustSaveDevice(tb testing.TB, c *sqlstore.Container, jid types.JID) *store.
 		tb.Fatalf("save device: %v", err)
 	}
 	return dev
+}
+
+// testLogger logs into the test's output.
+func testLogger(tb testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // eventLog receives a client's events.

@@ -58,3 +58,32 @@ func BenchmarkOpenContainerFresh(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenContainerExisting: the cost on every later start.
+func BenchmarkOpenContainerExisting(b *testing.B) {
+	db := mustOpenDB(b)
+	if _, err := waengine.OpenContainer(context.Background(), db); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := waengine.OpenContainer(context.Background(), db); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenContainerFreshOpenDB: fresh file whose connection is
+// already open (as when wagate's own tables were created first).
+func BenchmarkOpenContainerFreshOpenDB(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		db := mustOpenDB(b)
+		if err := db.Ping(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := waengine.OpenContainer(context.Background(), db); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import "net/http"
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.HandleFunc("GET /ready", s.handleReady)
+	mux.HandleFunc("GET /files/{token}", s.handleFile)
 
 	mux.HandleFunc("POST /api/sessions", s.authed(s.handleCreateSession))
 	mux.HandleFunc("GET /api/sessions", s.authed(s.handleListSessions))
@@ -24,9 +25,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/sessions/{id}/frappe/status", s.authed(s.handleFrappeStatus))
 	mux.HandleFunc("PUT /api/sessions/{id}/webhook", s.authed(s.handleSetWebhook))
 
+	mux.HandleFunc("POST /api/messages/{sessionId}/send", s.authed(s.handleSend))
+	mux.HandleFunc("GET /api/messages/unread", s.authed(s.handleUnread))
+	mux.HandleFunc("GET /api/messages/{sessionId}", s.authed(s.handleListMessages))
+	mux.HandleFunc("GET /api/messages/{sessionId}/chats", s.authed(s.handleChats))
+	mux.HandleFunc("GET /api/messages/{sessionId}/stats", s.authed(s.handleStats))
+	mux.HandleFunc("GET /api/messages/{sessionId}/{chatId}", s.authed(s.handleChatMessages))
+	mux.HandleFunc("PUT /api/messages/{sessionId}/{chatId}/read", s.authed(s.handleMarkRead))
+	mux.HandleFunc("GET /api/messages/{sessionId}/{messageId}/media", s.authed(s.handleMessageMedia))
+
 	if s.Sim != nil {
 		mux.HandleFunc("POST /api/_sim/sessions/{id}/scan", s.authed(s.handleSimScan))
 		mux.HandleFunc("POST /api/_sim/sessions/{id}/drop", s.authed(s.handleSimDrop))
 		mux.HandleFunc("POST /api/_sim/sessions/{id}/logout", s.authed(s.handleSimLogout))
+		mux.HandleFunc("POST /api/_sim/sessions/{id}/kick", s.authed(s.handleSimKick))
+		mux.HandleFunc("POST /api/_sim/sessions/{id}/inbound", s.authed(s.handleSimInbound))
+		mux.HandleFunc("POST /api/_sim/sessions/{id}/receipt", s.authed(s.handleSimReceipt))
+		mux.HandleFunc("GET /api/_sim/sessions/{id}/sent", s.authed(s.handleSimSent))
 	}
 }

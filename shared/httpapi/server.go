@@ -14,15 +14,28 @@ import (
 // Server is the HTTP API. Build it with its dependencies, then use Handler.
 type Server struct {
 	Sessions *service.Sessions
+	Messages *service.Messages
 	// Sim is the simulated network's control; nil unless WAGATE_ENGINE=sim.
 	Sim wagate.SimControl
+	// Files serves presigned download links (/files/{token}); nil = none.
+	Files FileSigner
 	// APIKeys are the accepted X-API-Key values (at least one).
 	APIKeys []string
+	// RateLimit caps requests per API key (off when zero).
+	RateLimit RateLimit
 	// Ready reports whether the runtime's dependencies are reachable; nil = always.
 	Ready func(r *http.Request) error
 	Log   *slog.Logger
 
 	keyHashes [][32]byte
+	limits    limiters
+}
+
+// FileSigner is the blob store side the API needs for download links.
+type FileSigner interface {
+	wagate.BlobStore
+	// Verify checks a download token and returns what it grants.
+	Verify(token string) (key, filename string, err error)
 }
 
 func (s *Server) log() *slog.Logger {
@@ -86,21 +99,25 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, wagate.Errorf(wagate.EMISSINGKEY, "The X-API-Key header is required."))
 			return
 		}
-		if !s.validKey(key) {
+		sum, ok := s.validKey(key)
+		if !ok {
 			s.writeError(w, r, wagate.Errorf(wagate.EAUTH, "Invalid API key."))
+			return
+		}
+		if s.rateLimited(w, r, sum) {
 			return
 		}
 		h(w, r)
 	}
 }
 
-func (s *Server) validKey(key string) bool {
+func (s *Server) validKey(key string) ([32]byte, bool) {
 	sum := sha256.Sum256([]byte(key))
 	ok := 0
 	for i := range s.keyHashes {
 		ok |= subtle.ConstantTimeCompare(sum[:], s.keyHashes[i][:])
 	}
-	return ok == 1
+	return sum, ok == 1
 }
 
 // recoverer turns a panic in a handler into an INTERNAL_ERROR answer.

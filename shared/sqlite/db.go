@@ -28,7 +28,7 @@ const (
 	// readers never wait for the writer, a busy timeout for the writers we do
 	// not serialise ourselves (sqlstore), and BEGIN IMMEDIATE so a
 	// transaction takes the write lock up front instead of failing with
-	// SQLITE_BUSY when it upgrades (see docs in TOOLS.md).
+	// SQLITE_BUSY when it upgrades (sqlstore needs it with several sessions).
 	dsnParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 	// maxIdleConns keeps a few connections open: opening one re-runs the
@@ -54,9 +54,12 @@ type DB struct {
 	// avoids the busy handler's sleeps.
 	writeLock chan struct{}
 
-	sessions        *sessionCache
-	commandsChanged *broadcast
-	outboxChanged   *broadcast
+	sessions       *sessionCache
+	commandsWakeup *wakeup
+	outboxWakeup   *wakeup
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared once per query text
 
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -74,13 +77,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	sdb.SetMaxIdleConns(maxIdleConns)
 	db := &DB{
-		sql:             sdb,
-		path:            path,
-		writeLock:       make(chan struct{}, 1),
-		sessions:        newSessionCache(),
-		commandsChanged: newBroadcast(),
-		outboxChanged:   newBroadcast(),
-		closed:          make(chan struct{}),
+		sql:            sdb,
+		path:           path,
+		writeLock:      make(chan struct{}, 1),
+		sessions:       newSessionCache(),
+		commandsWakeup: newWakeup(),
+		outboxWakeup:   newWakeup(),
+		stmts:          map[string]*sql.Stmt{},
+		closed:         make(chan struct{}),
 	}
 	if err := db.start(ctx); err != nil {
 		_ = sdb.Close()
@@ -89,11 +93,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// start migrates the schema and releases what a previous run left in
+// flight, in one write transaction, then loads the session cache.
 func (db *DB) start(ctx context.Context) error {
-	if err := db.migrate(ctx); err != nil {
-		return err
-	}
-	if err := db.releaseDeliveries(ctx); err != nil {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := migrate(ctx, tx); err != nil {
+			return err
+		}
+		return releaseDeliveries(ctx, tx)
+	}, nil)
+	if err != nil {
 		return err
 	}
 	return db.sessions.load(ctx, db.sql)
@@ -115,6 +124,12 @@ func (db *DB) Path() string { return db.path }
 // closes the pool.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.closed) })
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		_ = st.Close()
+	}
+	clear(db.stmts)
+	db.stmtMu.Unlock()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("close database %q: %w", db.path, err)
 	}
@@ -151,13 +166,71 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, committed fu
 	return nil
 }
 
-// wait blocks until changed fires, d passes, ctx ends or the DB closes.
-// d is capped at recheckInterval; d <= 0 means recheckInterval.
-func (db *DB) wait(ctx context.Context, changed <-chan struct{}, d time.Duration) error {
-	if d <= 0 || d > recheckInterval {
-		d = recheckInterval
+// stmt returns query prepared for tx; the preparation is kept for the next
+// transactions on the same connection.
+func (db *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	st, ok := db.stmts[query]
+	if !ok {
+		var err error
+		if st, err = db.sql.PrepareContext(ctx, query); err != nil {
+			db.stmtMu.Unlock()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		db.stmts[query] = st
 	}
-	timer := time.NewTimer(d)
+	db.stmtMu.Unlock()
+	return tx.StmtContext(ctx, st), nil
+}
+
+// exec runs a prepared query in tx.
+func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := db.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// query runs a prepared query in tx.
+func (db *DB) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// nextVisible runs query, which selects the smallest visible_at (unix ms)
+// after its one argument, now, and returns that instant (zero if none).
+func (db *DB) nextVisible(ctx context.Context, tx *sql.Tx, query string, now time.Time) (time.Time, error) {
+	st, err := db.stmt(ctx, tx, query)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var ms sql.NullInt64
+	if err := st.QueryRowContext(ctx, now.UnixMilli()).Scan(&ms); err != nil {
+		return time.Time{}, fmt.Errorf("next visible: %w", err)
+	}
+	if !ms.Valid {
+		return time.Time{}, nil
+	}
+	return time.UnixMilli(ms.Int64), nil
+}
+
+// untilNext is how long a waiter sleeps when the next hidden row becomes
+// visible at next (zero: none is hidden).
+func untilNext(next time.Time) time.Duration {
+	if next.IsZero() {
+		return recheckInterval
+	}
+	return max(time.Until(next), time.Millisecond)
+}
+
+// wait blocks until a token arrives on changed, d passes (at most
+// recheckInterval), ctx ends or the DB closes.
+func (db *DB) wait(ctx context.Context, changed <-chan struct{}, d time.Duration) error {
+	timer := time.NewTimer(min(d, recheckInterval))
 	defer timer.Stop()
 	select {
 	case <-changed:

@@ -25,42 +25,43 @@ type migration struct {
 	sql     string
 }
 
-// migrate applies the pending migrations in one transaction and records them
-// in schema_migrations.
-func (db *DB) migrate(ctx context.Context) error {
+// migrate applies the pending migrations in tx and records them in
+// schema_migrations.
+func migrate(ctx context.Context, tx *sql.Tx) error {
+	if err := applyMigrations(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+func applyMigrations(ctx context.Context, tx *sql.Tx) error {
 	all, err := loadMigrations()
 	if err != nil {
 		return err
 	}
-	err = db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    INTEGER PRIMARY KEY,
-			name       TEXT NOT NULL,
-			applied_at TEXT NOT NULL
-		)`); err != nil {
-			return fmt.Errorf("create schema_migrations: %w", err)
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&applied); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	now := formatTime(time.Now())
+	for _, m := range all {
+		if m.version <= applied {
+			continue
 		}
-		var applied int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&applied); err != nil {
-			return fmt.Errorf("read schema version: %w", err)
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("apply %s: %w", m.name, err)
 		}
-		now := formatTime(time.Now())
-		for _, m := range all {
-			if m.version <= applied {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("apply migration %s: %w", m.name, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, now); err != nil {
-				return fmt.Errorf("record migration %s: %w", m.name, err)
-			}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, now); err != nil {
+			return fmt.Errorf("record %s: %w", m.name, err)
 		}
-		return nil
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }

@@ -31,11 +31,11 @@ func (o *Outbox) Publish(ctx context.Context, evs ...events.Event) error {
 	}
 	for _, ev := range evs {
 		if ev.ID == "" || ev.Type == "" {
-			return wagate.Errorf(wagate.EINVALID, "event id and type are required")
+			return wagate.Errorf(wagate.EINVALID, "Event id and type are required")
 		}
 	}
 	err := o.db.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO outbox (id, type, session_id, session_db_id, time, data)
+		stmt, err := o.db.stmt(ctx, tx, `INSERT INTO outbox (id, type, session_id, session_db_id, time, data)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
 		if err != nil {
 			return err
@@ -47,7 +47,7 @@ func (o *Outbox) Publish(ctx context.Context, evs ...events.Event) error {
 			}
 		}
 		return nil
-	}, o.db.outboxChanged.notify)
+	}, o.db.outboxWakeup.notify)
 	if err != nil {
 		return fmt.Errorf("publish %d events: %w", len(evs), err)
 	}
@@ -59,23 +59,21 @@ func (o *Outbox) Publish(ctx context.Context, evs ...events.Event) error {
 // ctx's error.
 func (o *Outbox) Claim(ctx context.Context, limit int, lease time.Duration) ([]events.Event, error) {
 	if lease <= 0 {
-		return nil, wagate.Errorf(wagate.EINVALID, "lease must be positive")
+		return nil, wagate.Errorf(wagate.EINVALID, "Lease must be positive")
 	}
 	limit = clampMax(limit)
 	for {
-		changed := o.db.outboxChanged.changed()
 		evs, next, err := o.claim(ctx, limit, lease)
 		if err != nil {
 			return nil, fmt.Errorf("claim events: %w", err)
 		}
+		if len(evs) == limit {
+			o.db.outboxWakeup.notify() // more may be waiting: wake another claimer
+		}
 		if len(evs) > 0 {
 			return evs, nil
 		}
-		var d time.Duration
-		if !next.IsZero() {
-			d = time.Until(next)
-		}
-		if err := o.db.wait(ctx, changed, d); err != nil {
+		if err := o.db.wait(ctx, o.db.outboxWakeup.token(), untilNext(next)); err != nil {
 			return nil, fmt.Errorf("claim events: %w", err)
 		}
 	}
@@ -91,7 +89,7 @@ func (o *Outbox) claim(ctx context.Context, limit int, lease time.Duration) ([]e
 	err := o.db.write(ctx, func(tx *sql.Tx) error {
 		now := time.Now()
 		evs, next = nil, time.Time{}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, id, type, session_id, session_db_id, time, data
+		rows, err := o.db.query(ctx, tx, `SELECT seq, id, type, session_id, session_db_id, time, data
 			FROM outbox WHERE visible_at <= ? ORDER BY seq LIMIT ?`, now.UnixMilli(), limit)
 		if err != nil {
 			return fmt.Errorf("select events: %w", err)
@@ -101,18 +99,12 @@ func (o *Outbox) claim(ctx context.Context, limit int, lease time.Duration) ([]e
 			return err
 		}
 		if len(evs) == 0 {
-			var ms sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT MIN(visible_at) FROM outbox WHERE visible_at > ?`, now.UnixMilli()).Scan(&ms); err != nil {
-				return fmt.Errorf("next visible: %w", err)
-			}
-			if ms.Valid {
-				next = time.UnixMilli(ms.Int64)
-			}
-			return nil
+			next, err = o.db.nextVisible(ctx, tx, `SELECT MIN(visible_at) FROM outbox WHERE visible_at > ?`, now)
+			return err
 		}
 		hidden := now.Add(lease).UnixMilli()
 		for _, seq := range seqs {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET visible_at = ? WHERE seq = ?`, hidden, seq); err != nil {
+			if _, err := o.db.exec(ctx, tx, `UPDATE outbox SET visible_at = ? WHERE seq = ?`, hidden, seq); err != nil {
 				return fmt.Errorf("lease event: %w", err)
 			}
 		}
@@ -159,7 +151,7 @@ func (o *Outbox) Ack(ctx context.Context, ids ...string) error {
 		return nil
 	}
 	err := o.db.write(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `DELETE FROM outbox WHERE id = ?`)
+		stmt, err := o.db.stmt(ctx, tx, `DELETE FROM outbox WHERE id = ?`)
 		if err != nil {
 			return err
 		}

@@ -28,3 +28,24 @@ func TestOutbox(t *testing.T) {
 		return sqlite.NewOutbox(MustOpenDB(t))
 	})
 }
+
+func TestMessageStore(t *testing.T) {
+	t.Parallel()
+	porttest.MessageStore(t, func(t *testing.T) wagate.MessageStore {
+		return sqlite.NewMessageStore(MustOpenDB(t))
+	})
+}
+
+func TestStatusStore(t *testing.T) {
+	t.Parallel()
+	porttest.StatusStore(t, func(t *testing.T) wagate.StatusStore {
+		return sqlite.NewStatusStore(MustOpenDB(t))
+	})
+}
+
+func TestMediaStore(t *testing.T) {
+	t.Parallel()
+	porttest.MediaStore(t, func(t *testing.T) wagate.MediaStore {
+		return sqlite.NewMediaStore(MustOpenDB(t))
+	})
+}

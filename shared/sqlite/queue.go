@@ -34,14 +34,14 @@ func NewCommandQueue(db *DB) *CommandQueue { return &CommandQueue{db: db} }
 // Enqueue stores cmd unless a command with its id is already queued.
 func (q *CommandQueue) Enqueue(ctx context.Context, cmd events.Command) error {
 	if cmd.ID == "" || cmd.SessionID == "" || cmd.Type == "" {
-		return wagate.Errorf(wagate.EINVALID, "command id, type and sessionId are required")
+		return wagate.Errorf(wagate.EINVALID, "Command id, type and sessionId are required")
 	}
 	err := q.db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO commands (id, session_id, type, created_at, payload)
+		_, err := q.db.exec(ctx, tx, `INSERT INTO commands (id, session_id, type, created_at, payload)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			cmd.ID, cmd.SessionID, cmd.Type, formatTime(cmd.CreatedAt), []byte(cmd.Payload))
 		return err
-	}, q.db.commandsChanged.notify)
+	}, q.db.commandsWakeup.notify)
 	if err != nil {
 		return fmt.Errorf("enqueue command %q: %w", cmd.ID, err)
 	}
@@ -53,23 +53,21 @@ func (q *CommandQueue) Enqueue(ctx context.Context, cmd events.Command) error {
 // returns ctx's error.
 func (q *CommandQueue) Receive(ctx context.Context, limit int, visibility time.Duration) ([]wagate.Delivery, error) {
 	if visibility <= 0 {
-		return nil, wagate.Errorf(wagate.EINVALID, "visibility timeout must be positive")
+		return nil, wagate.Errorf(wagate.EINVALID, "Visibility timeout must be positive")
 	}
 	limit = clampMax(limit)
 	for {
-		changed := q.db.commandsChanged.changed()
 		ds, next, err := q.claim(ctx, limit, visibility)
 		if err != nil {
 			return nil, fmt.Errorf("receive commands: %w", err)
 		}
+		if len(ds) == limit {
+			q.db.commandsWakeup.notify() // more may be waiting: wake another receiver
+		}
 		if len(ds) > 0 {
 			return ds, nil
 		}
-		var d time.Duration
-		if !next.IsZero() {
-			d = time.Until(next)
-		}
-		if err := q.db.wait(ctx, changed, d); err != nil {
+		if err := q.db.wait(ctx, q.db.commandsWakeup.token(), untilNext(next)); err != nil {
 			return nil, fmt.Errorf("receive commands: %w", err)
 		}
 	}
@@ -85,7 +83,7 @@ func (q *CommandQueue) claim(ctx context.Context, limit int, visibility time.Dur
 	err := q.db.write(ctx, func(tx *sql.Tx) error {
 		now := time.Now()
 		ds, next = nil, time.Time{}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, id, session_id, type, created_at, payload, attempts
+		rows, err := q.db.query(ctx, tx, `SELECT seq, id, session_id, type, created_at, payload, attempts
 			FROM commands AS c
 			WHERE visible_at <= ?
 			  AND NOT EXISTS (SELECT 1 FROM commands AS p WHERE p.session_id = c.session_id AND p.seq < c.seq)
@@ -98,14 +96,8 @@ func (q *CommandQueue) claim(ctx context.Context, limit int, visibility time.Dur
 			return err
 		}
 		if len(ds) == 0 {
-			var ms sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT MIN(visible_at) FROM commands WHERE visible_at > ?`, now.UnixMilli()).Scan(&ms); err != nil {
-				return fmt.Errorf("next visible: %w", err)
-			}
-			if ms.Valid {
-				next = time.UnixMilli(ms.Int64)
-			}
-			return nil
+			next, err = q.db.nextVisible(ctx, tx, `SELECT MIN(visible_at) FROM commands WHERE visible_at > ?`, now)
+			return err
 		}
 		hidden := now.Add(visibility).UnixMilli()
 		for i := range ds {
@@ -113,7 +105,7 @@ func (q *CommandQueue) claim(ctx context.Context, limit int, visibility time.Dur
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE commands SET attempts = attempts + 1, visible_at = ?, receipt = ? WHERE seq = ?`,
+			if _, err := q.db.exec(ctx, tx, `UPDATE commands SET attempts = attempts + 1, visible_at = ?, receipt = ? WHERE seq = ?`,
 				hidden, token, seqs[i]); err != nil {
 				return fmt.Errorf("mark delivered: %w", err)
 			}
@@ -181,7 +173,7 @@ func (q *CommandQueue) Nack(ctx context.Context, receipt string, delay time.Dura
 // Extend hides the delivered command for visibility from now.
 func (q *CommandQueue) Extend(ctx context.Context, receipt string, visibility time.Duration) error {
 	if visibility <= 0 {
-		return wagate.Errorf(wagate.EINVALID, "visibility timeout must be positive")
+		return wagate.Errorf(wagate.EINVALID, "Visibility timeout must be positive")
 	}
 	at := time.Now().Add(visibility).UnixMilli()
 	err := q.onDelivery(ctx, receipt, `UPDATE commands SET visible_at = ? WHERE seq = ? AND receipt = ?`, at)
@@ -200,7 +192,7 @@ func (q *CommandQueue) onDelivery(ctx context.Context, receipt, query string, ar
 		return wagate.Errorf(wagate.ENOTFOUND, "Unknown receipt")
 	}
 	return q.db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, append(args, seq, token)...)
+		res, err := q.db.exec(ctx, tx, query, append(args, seq, token)...)
 		if err != nil {
 			return err
 		}
@@ -210,7 +202,7 @@ func (q *CommandQueue) onDelivery(ctx context.Context, receipt, query string, ar
 			return wagate.Errorf(wagate.ENOTFOUND, "No delivery with this receipt: it was acked or delivered again")
 		}
 		return nil
-	}, q.db.commandsChanged.notify)
+	}, q.db.commandsWakeup.notify)
 }
 
 // newToken returns a random delivery token.

@@ -10,18 +10,12 @@ import (
 // and outbox leases were in a previous process, which is gone, so those
 // commands and events are made visible at once (their attempt counts stay).
 // Commands delayed by a Nack keep their delay.
-func (db *DB) releaseDeliveries(ctx context.Context) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE commands SET visible_at = 0, receipt = NULL WHERE receipt IS NOT NULL`); err != nil {
-			return fmt.Errorf("commands: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET visible_at = 0 WHERE visible_at > 0`); err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
-		return nil
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("release deliveries of a previous run: %w", err)
+func releaseDeliveries(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE commands SET visible_at = 0, receipt = NULL WHERE receipt IS NOT NULL`); err != nil {
+		return fmt.Errorf("release command deliveries of a previous run: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET visible_at = 0 WHERE visible_at > 0`); err != nil {
+		return fmt.Errorf("release outbox leases of a previous run: %w", err)
 	}
 	return nil
 }

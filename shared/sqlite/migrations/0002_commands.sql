@@ -1,7 +1,7 @@
 -- Command queue: per-session FIFO, at most one command of a session in flight.
 -- The head of a session is its lowest seq; the others wait behind it.
 CREATE TABLE commands (
-	seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq         INTEGER PRIMARY KEY, -- no AUTOINCREMENT: order among live rows is all FIFO needs
 	id          TEXT    NOT NULL UNIQUE,   -- command id: enqueue is idempotent
 	session_id  TEXT    NOT NULL,
 	type        TEXT    NOT NULL,

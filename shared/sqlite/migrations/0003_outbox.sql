@@ -1,6 +1,6 @@
 -- Event outbox: published events wait here until the deliverer acks them.
 CREATE TABLE outbox (
-	seq           INTEGER PRIMARY KEY AUTOINCREMENT, -- publish order
+	seq           INTEGER PRIMARY KEY, -- publish order among the rows present
 	id            TEXT    NOT NULL UNIQUE,
 	type          TEXT    NOT NULL,
 	session_id    TEXT    NOT NULL DEFAULT '',
