@@ -39,8 +39,9 @@ _tools/bin/staticcheck: _tools/go.mod _tools/go.sum
 	cd _tools && GOWORK=off $(GO) build -o bin/staticcheck honnef.co/go/tools/cmd/staticcheck
 
 ## bench: print the performance figures (name value unit), see docs/benchmarks.md
-bench: build
-	$(GO) run ./connector/cmd/wagate-bench -bin ./$(BIN)/wagate
+bench:
+	@$(GO) build -trimpath -o $(BIN)/wagate ./connector/cmd/wagate
+	@$(GO) run ./connector/cmd/wagate-bench -bin ./$(BIN)/wagate $(BENCHFLAGS)
 
 ## tidy: go mod tidy in every module
 tidy:

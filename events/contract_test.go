@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wagate/wagate/events"
+	"github.com/wagate/wagate/events/schema"
 )
 
 // TestSamples: every sample validates against its schema and survives a
@@ -26,14 +27,14 @@ func TestSamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			var typed any
-			schema := events.SchemaEvent
+			sch := schema.Event
 			if strings.HasPrefix(filepath.Base(f), "command.") {
-				schema, typed = events.SchemaCommand, &events.Command{}
+				sch, typed = schema.Command, &events.Command{}
 			} else {
 				typed = &events.Event{}
 			}
-			if err := events.Validate(schema, raw); err != nil {
-				t.Fatalf("sample does not match %s schema: %v", schema, err)
+			if err := schema.Validate(sch, raw); err != nil {
+				t.Fatalf("sample does not match %s schema: %v", sch, err)
 			}
 			if err := json.Unmarshal(raw, typed); err != nil {
 				t.Fatal(err)
@@ -57,7 +58,7 @@ func TestProducersMatchSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(cmd)
-	if err := events.Validate(events.SchemaCommand, b); err != nil {
+	if err := schema.Validate(schema.Command, b); err != nil {
 		t.Fatalf("command: %v", err)
 	}
 	exp := now.Add(time.Minute)
@@ -65,21 +66,21 @@ func TestProducersMatchSchemas(t *testing.T) {
 		SessionID: "s1", SessionDBID: 7, Status: "qr_code", QRCode: "data:image/png;base64,AAAA", ExpiresAt: &exp,
 	})
 	b, _ = json.Marshal(ev)
-	if err := events.Validate(events.SchemaEvent, b); err != nil {
+	if err := schema.Validate(schema.Event, b); err != nil {
 		t.Fatalf("event: %v", err)
 	}
 }
 
 // TestSchemasReject: the schemas catch the mistakes they exist to catch.
 func TestSchemasReject(t *testing.T) {
-	for name, tc := range map[string]struct{ schema, doc string }{
-		"unknownCommand":   {events.SchemaCommand, `{"id":"1","type":"nope","sessionId":"s","createdAt":"2025-11-07T04:25:04Z"}`},
-		"pairWithoutPhone": {events.SchemaCommand, `{"id":"1","type":"session.pair_phone","sessionId":"s","createdAt":"2025-11-07T04:25:04Z","payload":{}}`},
-		"badStatus":        {events.SchemaEvent, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"status":"up"}}`},
-		"badTime":          {events.SchemaEvent, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"yesterday","data":{"sessionId":"s","session_db_id":1,"status":"connected"}}`},
+	for name, tc := range map[string]struct{ sch, doc string }{
+		"unknownCommand":   {schema.Command, `{"id":"1","type":"nope","sessionId":"s","createdAt":"2025-11-07T04:25:04Z"}`},
+		"pairWithoutPhone": {schema.Command, `{"id":"1","type":"session.pair_phone","sessionId":"s","createdAt":"2025-11-07T04:25:04Z","payload":{}}`},
+		"badStatus":        {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"status":"up"}}`},
+		"badTime":          {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"yesterday","data":{"sessionId":"s","session_db_id":1,"status":"connected"}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if events.Validate(tc.schema, []byte(tc.doc)) == nil {
+			if schema.Validate(tc.sch, []byte(tc.doc)) == nil {
 				t.Fatal("accepted")
 			}
 		})

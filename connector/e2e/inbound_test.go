@@ -10,6 +10,21 @@ import (
 	"time"
 )
 
+// waitTotal polls a list route until its pagination.total reaches want
+// (inbound messages are stored asynchronously) and returns the last answer.
+func (p *proc) waitTotal(path string, want float64) reply {
+	p.t.Helper()
+	var r reply
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		r = p.api("GET", path, nil)
+		if pg, ok := r.data()["pagination"].(map[string]any); ok && pg["total"].(float64) >= want {
+			time.Sleep(50 * time.Millisecond) // let stragglers (duplicates) land too
+			return p.api("GET", path, nil)
+		}
+	}
+	return r
+}
+
 func (p *proc) inbound(session string, body map[string]any) string {
 	p.t.Helper()
 	r := p.api("POST", "/api/_sim/sessions/"+session+"/inbound", body)
@@ -41,7 +56,7 @@ func TestReceiveEveryKind(t *testing.T) {
 	p.inbound("s1", map[string]any{"from": ana, "type": "text", "content": "hola editado", "edit": true, "targetId": textID})
 	p.inbound("s1", map[string]any{"from": ana, "type": "text", "content": "mi estado", "status": true})
 
-	all := p.api("GET", "/api/messages/s1?limit=100", nil)
+	all := p.waitTotal("/api/messages/s1?limit=100", 12)
 	if total := all.data()["pagination"].(map[string]any)["total"]; total != float64(12) {
 		t.Fatalf("stored %v messages, want 12 (duplicate, edit and status not stored as messages): %s", total, all.Raw)
 	}
@@ -89,7 +104,7 @@ func TestReceiveEveryKind(t *testing.T) {
 			"chatId=" + ana:                  10,
 			"chatId=120363025246125486@g.us": 1,
 			"startDate=2000-01-01&endDate=2000-01-02":            0,
-			"startDate=" + time.Now().UTC().Format("2006-01-02"): 11,
+			"startDate=" + time.Now().UTC().Format("2006-01-02"): 12,
 		} {
 			r := p.api("GET", "/api/messages/s1?"+q, nil)
 			expectStatus(t, r, 200)

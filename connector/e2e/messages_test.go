@@ -163,7 +163,7 @@ func TestIdempotentSend(t *testing.T) {
 // TestCrashBetweenQueueAndSend: paced sends wait in the queue; the process
 // is killed; after the restart each is sent exactly once.
 func TestCrashBetweenQueueAndSend(t *testing.T) {
-	p := startWagate(t, "WAGATE_SEND_RATE=0.5", "WAGATE_SEND_BURST=1")
+	p := startWagate(t, "WAGATE_SEND_RATE=0.5", "WAGATE_SEND_BURST=1", "WAGATE_SEND_WAIT=0")
 	p.connected("s1", "34600000001")
 	var ids []string
 	for i := 0; i < 4; i++ {

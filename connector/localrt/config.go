@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the local runtime's configuration, read from the environment.
@@ -23,14 +24,15 @@ type Config struct {
 	FrappeURL        string // FRAPPE_WEBHOOK_URL
 	FrappeSecret     string // FRAPPE_WEBHOOK_SECRET
 	LogLevel         slog.Level
-	LogJSON          bool    // WAGATE_LOG_FORMAT=json
-	PublicURL        string  // WAGATE_PUBLIC_URL: base of links handed out (media downloads)
-	MediaDir         string  // WAGATE_MEDIA_DIR: directory `path` media sources may read; "" = off
-	SendRate         float64 // WAGATE_SEND_RATE: messages per second per session (0 = unlimited)
-	SendBurst        int     // WAGATE_SEND_BURST
-	AllowPrivateURLs bool    // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts
-	RateLimit        float64 // WAGATE_RATE_LIMIT: API requests per second per key (0 = off)
-	RateBurst        int     // WAGATE_RATE_BURST
+	LogJSON          bool          // WAGATE_LOG_FORMAT=json
+	PublicURL        string        // WAGATE_PUBLIC_URL: base of links handed out (media downloads)
+	MediaDir         string        // WAGATE_MEDIA_DIR: directory `path` media sources may read; "" = off
+	SendRate         float64       // WAGATE_SEND_RATE: messages per second per session (0 = unlimited)
+	SendBurst        int           // WAGATE_SEND_BURST
+	AllowPrivateURLs bool          // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts
+	RateLimit        float64       // WAGATE_RATE_LIMIT: API requests per second per key (0 = off)
+	RateBurst        int           // WAGATE_RATE_BURST
+	SendWait         time.Duration // WAGATE_SEND_WAIT: how long a send waits to report "sent" (0 = answer at once)
 }
 
 // Engine names.
@@ -71,6 +73,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SendBurst, err = intEnv(getenv, "WAGATE_SEND_BURST", c.SendBurst); err != nil {
 		return c, err
+	}
+	c.SendWait = 2 * time.Second
+	if v := getenv("WAGATE_SEND_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("WAGATE_SEND_WAIT must be a duration like 2s or 0, got %q", v)
+		}
+		c.SendWait = d
+		if d == 0 {
+			c.SendWait = -1 // answer at once
+		}
 	}
 	if c.RateLimit, err = floatEnv(getenv, "WAGATE_RATE_LIMIT", 0); err != nil {
 		return c, err

@@ -69,7 +69,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	api := &httpapi.Server{
 		Sessions: &service.Sessions{Store: store, Queue: queue},
 		Messages: &service.Messages{
-			Sessions: store, Store: msgs, Media: media, Blobs: blobs, Queue: queue,
+			Sessions: store, Store: msgs, Media: media, Blobs: blobs, Queue: queue, SendWait: cfg.SendWait,
 			Sources: service.MediaSources{Dir: cfg.MediaDir, AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs},
 		},
 		Files:     blobs,

@@ -3,6 +3,7 @@ package manager_test
 import (
 	"context"
 	"sync"
+	"time"
 
 	wagate "github.com/wagate/wagate/shared"
 )
@@ -49,6 +50,7 @@ type fakeClient struct {
 	mu                             sync.Mutex
 	connects, disconnects, logouts int
 	paired                         string
+	sent                           []string
 }
 
 func (c *fakeClient) Connect(context.Context) error {
@@ -89,3 +91,12 @@ func (c *fakeClient) counts() (connects, disconnects, logouts int) {
 	defer c.mu.Unlock()
 	return c.connects, c.disconnects, c.logouts
 }
+
+func (c *fakeClient) Send(_ context.Context, m *wagate.Message, _ []byte) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent = append(c.sent, m.WhatsAppID)
+	return time.Now(), nil
+}
+
+func (c *fakeClient) MarkRead(context.Context, string, string, []string, time.Time) error { return nil }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/mediatype"
 )
 
 // MediaDownloadTimeout bounds the eager download of an inbound file.
@@ -58,6 +59,12 @@ func (m *Manager) downloadInbound(ctx context.Context, msg *wagate.Message, down
 	data, err := download(dctx)
 	if err == nil && len(data) > 0 {
 		media := *msg.Media
+		if media.Mimetype == "" {
+			media.Mimetype = mediatype.Sniff(data, media.Filename)
+		}
+		if media.Filename == "" {
+			media.Filename = msg.WhatsAppID + mediatype.Extension(media.Mimetype)
+		}
 		if err = m.storeMedia(ctx, msg, &media, data, "inbound"); err == nil {
 			msg.Media = &media
 			return

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wagate/wagate/connector/manager"
 	"github.com/wagate/wagate/events"
+	"github.com/wagate/wagate/events/schema"
 	wagate "github.com/wagate/wagate/shared"
 	"github.com/wagate/wagate/shared/ids"
 	"github.com/wagate/wagate/shared/sqlite"
@@ -97,7 +98,7 @@ func (e *env) published() []events.Event {
 		}
 		for _, ev := range evs {
 			b, _ := json.Marshal(ev)
-			if err := events.Validate(events.SchemaEvent, b); err != nil {
+			if err := schema.Validate(schema.Event, b); err != nil {
 				e.t.Fatalf("published event breaks the contract: %v\n%s", err, b)
 			}
 			_ = e.outbox.Ack(context.Background(), ev.ID)

@@ -57,6 +57,10 @@ func (a *attempt) markQRReady() { a.qrOnce.Do(func() { close(a.qrReady) }) }
 func newClient(device *store.Device, sessionID string, log *slog.Logger, opts options, handle func(wagate.EngineEvent)) *Client {
 	wa := whatsmeow.NewClient(device, newWALogger(log, "Client", opts.debugLogs))
 	wa.EnableAutoReconnect = true
+	// Acknowledge messages only once the connector stored them, and keep
+	// their plaintext until then for the redelivery (see receive.go).
+	wa.SynchronousAck = true
+	wa.EnableDecryptedEventBuffer = true
 	if opts.httpClient != nil {
 		wa.SetWebsocketHTTPClient(opts.httpClient)
 		wa.SetPreLoginHTTPClient(opts.httpClient)
@@ -77,7 +81,15 @@ func newClient(device *store.Device, sessionID string, log *slog.Logger, opts op
 			background: c.background,
 		},
 	}
-	wa.AddEventHandler(d.handle)
+	r := &receiver{
+		log:         log,
+		out:         c.out,
+		wa:          wa,
+		ids:         storeIdentities(wa, c.dev, log),
+		stopped:     c.stopped,
+		handledWait: handledTimeout,
+	}
+	wa.AddEventHandlerWithSuccessStatus(route(r, d))
 	return c
 }
 
@@ -222,6 +234,18 @@ func (c *Client) pairPhoneError(err error) error {
 // IsLive reports whether the client is connected and logged in.
 func (c *Client) IsLive() bool {
 	return c.wa.IsConnected() && c.wa.IsLoggedIn()
+}
+
+// closedChan is a channel that is always closed.
+var closedChan = func() chan struct{} { ch := make(chan struct{}); close(ch); return ch }()
+
+// stopped is closed when the current connect attempt ends (Disconnect,
+// Logout, a failed dial); without an attempt the client is stopped.
+func (c *Client) stopped() <-chan struct{} {
+	if a := c.cur.Load(); a != nil {
+		return a.ctx.Done()
+	}
+	return closedChan
 }
 
 // background runs task on its own goroutine, bounded by the current

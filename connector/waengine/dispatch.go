@@ -59,9 +59,10 @@ func (v storeView) PushName() string     { return v.store.PushName }
 func (v storeView) BusinessName() string { return v.store.BusinessName }
 func (v storeView) AutoReconnects() bool { return v.autoReconnects() }
 
-// dispatcher turns whatsmeow events into wagate engine events. Its handle
-// method is the client's only whatsmeow event handler; it runs on
-// whatsmeow's goroutines and must never do network I/O there.
+// dispatcher turns whatsmeow's session events into wagate engine events
+// (messages, history syncs and receipts go to the receiver, receive.go:
+// route sends each event to one of them). It runs on whatsmeow's
+// goroutines and must never do network I/O there.
 type dispatcher struct {
 	log     *slog.Logger
 	dev     deviceView
@@ -229,9 +230,12 @@ func (d *dispatcher) handleKeepAliveRestored() {
 }
 
 // isOwn reports whether jid is the linked account (phone or LID JID).
-func (d *dispatcher) isOwn(jid types.JID) bool {
+func (d *dispatcher) isOwn(jid types.JID) bool { return isOwnJID(d.dev, jid) }
+
+// isOwnJID reports whether jid is the account of dev (phone or LID JID).
+func isOwnJID(dev deviceView, jid types.JID) bool {
 	jid = jid.ToNonAD()
-	own, lid := d.dev.ID(), d.dev.LID()
+	own, lid := dev.ID(), dev.LID()
 	return (!own.IsEmpty() && jid == own.ToNonAD()) || (!lid.IsEmpty() && jid == lid.ToNonAD())
 }
 

@@ -5,8 +5,13 @@
 // Files: engine.go (the Engine and its options), store.go (the sqlstore on
 // SQLite), client.go (one session's client), qr.go (QR channel), dispatch.go
 // (the whatsmeow event switch), reason.go (pure event → reason mapping),
-// profile.go (own profile), message.go (sending, provisional), log.go
-// (whatsmeow logs → slog).
+// profile.go (own profile), log.go (whatsmeow logs → slog).
+//
+// Messages: outbound.go builds the waE2E messages to send (with vcard.go and
+// thumbnail.go), send.go uploads and sends them; inbound.go converts
+// received messages and receipt.go receipts, receive.go does the I/O around
+// them (waiting for the connector before acknowledging, history sync, media
+// downloads). The conversions are pure; the I/O files are thin.
 package waengine
 
 import (

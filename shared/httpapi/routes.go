@@ -34,6 +34,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/messages/{sessionId}/{chatId}/read", s.authed(s.handleMarkRead))
 	mux.HandleFunc("GET /api/messages/{sessionId}/{messageId}/media", s.authed(s.handleMessageMedia))
 
+	if s.Webhooks != nil {
+		mux.HandleFunc("GET /api/webhooks/deliveries", s.authed(s.handleListDeliveries))
+		mux.HandleFunc("GET /api/webhooks/deliveries/{id}", s.authed(s.handleGetDelivery))
+		mux.HandleFunc("POST /api/webhooks/deliveries/{id}/replay", s.authed(s.handleReplayDelivery))
+		mux.HandleFunc("POST /api/webhooks/replay", s.authed(s.handleReplayDead))
+		mux.HandleFunc("POST /api/sessions/{id}/webhook/test", s.authed(s.handleWebhookTest))
+	}
+
 	if s.Sim != nil {
 		mux.HandleFunc("POST /api/_sim/sessions/{id}/scan", s.authed(s.handleSimScan))
 		mux.HandleFunc("POST /api/_sim/sessions/{id}/drop", s.authed(s.handleSimDrop))

@@ -15,6 +15,7 @@ import (
 type Server struct {
 	Sessions *service.Sessions
 	Messages *service.Messages
+	Webhooks *service.Webhooks
 	// Sim is the simulated network's control; nil unless WAGATE_ENGINE=sim.
 	Sim wagate.SimControl
 	// Files serves presigned download links (/files/{token}); nil = none.

@@ -72,7 +72,11 @@ func Check(t wagate.MessageType, mimetype string, ptt bool) error {
 			return nil
 		}
 	}
-	return wagate.Errorf(wagate.EINVALID, "%s messages must be %s; the file is %s. Send other files as a document.", t, strings.Join(list, ", "), echo(mimetype))
+	alts := strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+	if len(list) == 1 {
+		alts = list[0]
+	}
+	return wagate.Errorf(wagate.EINVALID, "%s messages must be %s; the file is %s. Send other files as a document.", t, alts, echo(mimetype))
 }
 
 // Canonical returns the standard form of a mimetype: lower-case, aliases

@@ -62,7 +62,7 @@ func TestCheck(t *testing.T) {
 
 func TestCheckMessages(t *testing.T) {
 	err := mediatype.Check(wagate.TypeImage, "image/gif", false)
-	if msg := wagate.ErrorMessage(err); !strings.Contains(msg, "image/jpeg, image/png") || !strings.Contains(msg, "document") {
+	if msg := wagate.ErrorMessage(err); !strings.Contains(msg, "image/jpeg or image/png") || !strings.Contains(msg, "document") {
 		t.Errorf("image/gif: %q", msg)
 	}
 	err = mediatype.Check(wagate.TypeAudio, "audio/mpeg", true)

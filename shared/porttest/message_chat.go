@@ -66,10 +66,12 @@ func messageChats(t *testing.T, open func(t *testing.T) wagate.MessageStore) {
 		expectLast(m10)
 		insert(t, st, newMsg(msgSpec{session: "s1", id: "m5", chat: "c1", sec: 5, history: true}))
 		expectLast(m10)
+		insert(t, st, newMsg(msgSpec{session: "s1", id: "m7", chat: "c1", sec: 7}))
+		expectLast(m10)
 		m20 := insert(t, st, newMsg(msgSpec{session: "s1", id: "m20", chat: "c1", sec: 20}))
 		expectLast(m20)
-		if c := findChat(t, st, "s1", "c1"); c.TotalMessages != 3 {
-			t.Fatalf("TotalMessages = %d, want 3", c.TotalMessages)
+		if c := findChat(t, st, "s1", "c1"); c.TotalMessages != 4 {
+			t.Fatalf("TotalMessages = %d, want 4", c.TotalMessages)
 		}
 	})
 
@@ -78,8 +80,8 @@ func messageChats(t *testing.T, open func(t *testing.T) wagate.MessageStore) {
 		for _, spec := range []msgSpec{
 			{session: "s1", id: "a", chat: "c1", sec: 10},
 			{session: "s1", id: "b", chat: "c2", sec: 30},
-			{session: "s1", id: "c", chat: "c3", sec: 20},
-			{session: "s1", id: "d", chat: "c1", sec: 5}, // older: c1 stays last
+			{session: "s1", id: "c", chat: "c3", sec: 7},
+			{session: "s1", id: "d", chat: "c1", sec: 5}, // older: c1's activity stays at 10
 			{session: "s2", id: "e", chat: "c9", sec: 40},
 		} {
 			insert(t, st, newMsg(spec))
@@ -89,9 +91,9 @@ func messageChats(t *testing.T, open func(t *testing.T) wagate.MessageStore) {
 			offset, limit int
 			want          []string
 		}{
-			{"All", 0, 10, []string{"c2", "c3", "c1"}},
-			{"Limit", 0, 2, []string{"c2", "c3"}},
-			{"Offset", 1, 1, []string{"c3"}},
+			{"All", 0, 10, []string{"c2", "c1", "c3"}},
+			{"Limit", 0, 2, []string{"c2", "c1"}},
+			{"Offset", 1, 1, []string{"c1"}},
 			{"PastEnd", 5, 10, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -24,7 +24,8 @@ type Messages struct {
 	Now      func() time.Time
 
 	// SendWait is how long a send waits for the connector's result before
-	// answering with the message still pending (zero: SendWaitDefault).
+	// answering with the message still pending (zero: SendWaitDefault;
+	// negative: answer at once).
 	SendWait time.Duration
 }
 
@@ -129,7 +130,7 @@ func (s *Messages) enqueueSend(ctx context.Context, m *wagate.Message) error {
 // It never fails: the command is queued, the answer is the state as is.
 func (s *Messages) waitSent(ctx context.Context, m *wagate.Message) *wagate.Message {
 	wait := s.SendWait
-	if wait <= 0 {
+	if wait == 0 {
 		wait = SendWaitDefault
 	}
 	deadline := time.Now().Add(wait)

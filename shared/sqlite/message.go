@@ -27,7 +27,7 @@ type MessageStore struct {
 // NewMessageStore returns the message store of db.
 func NewMessageStore(db *DB) *MessageStore { return &MessageStore{db: db} }
 
-// querier is what reads need from *sql.DB and *sql.Tx.
+// querier is *sql.DB, *sql.Tx or preparedTx.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -59,11 +59,13 @@ func (st *MessageStore) InsertMessage(ctx context.Context, m *wagate.Message) (*
 		created bool
 	)
 	err = st.db.write(ctx, func(tx *sql.Tx) error {
-		stored, err = findExisting(ctx, tx, row)
-		if err != nil || stored != nil {
+		ptx := preparedTx{st.db, tx}
+		existing, err := findExisting(ctx, ptx, row)
+		if err != nil || existing != nil {
+			stored = existing
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (`+messageColumns+`) VALUES (NULL, `+placeholders(len(values))+`)`, values...)
+		res, err := ptx.ExecContext(ctx, `INSERT INTO messages (`+messageColumns+`) VALUES (NULL, `+placeholders(len(values))+`)`, values...)
 		if err != nil {
 			return err
 		}
@@ -71,7 +73,7 @@ func (st *MessageStore) InsertMessage(ctx context.Context, m *wagate.Message) (*
 			return err
 		}
 		stored, created = row, true
-		return countInsert(ctx, tx, row)
+		return countInsert(ctx, ptx, row)
 	}, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("insert message %q of session %q: %w", m.WhatsAppID, m.SessionID, err)
@@ -144,8 +146,9 @@ func (st *MessageStore) UpdateMessage(ctx context.Context, sessionID, whatsAppID
 		changed bool
 	)
 	err := st.db.write(ctx, func(tx *sql.Tx) error {
+		ptx := preparedTx{st.db, tx}
 		var err error
-		if m, err = findOne(ctx, tx, `session_id = ? AND whatsapp_id = ?`, sessionID, whatsAppID); err != nil {
+		if m, err = findOne(ctx, ptx, `session_id = ? AND whatsapp_id = ?`, sessionID, whatsAppID); err != nil {
 			return err
 		}
 		if m == nil {
@@ -158,7 +161,7 @@ func (st *MessageStore) UpdateMessage(ctx context.Context, sessionID, whatsAppID
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET `+messageSets+` WHERE id = ?`, append(values, m.ID)...)
+		_, err = ptx.ExecContext(ctx, `UPDATE messages SET `+messageSets+` WHERE id = ?`, append(values, m.ID)...)
 		return err
 	}, nil)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // and reports whether it did. The name is taken once, from the push name of
 // an inbound message of a person; the last message only moves forward in
 // time (ties go to the higher id).
-func upsertChat(ctx context.Context, tx *sql.Tx, m *wagate.Message) (bool, error) {
+func upsertChat(ctx context.Context, tx querier, m *wagate.Message) (bool, error) {
 	name, unread := "", 0
 	if !m.FromMe && !m.IsGroup {
 		name = m.SenderName
@@ -27,7 +27,7 @@ func upsertChat(ctx context.Context, tx *sql.Tx, m *wagate.Message) (bool, error
 		(session_id, chat_id, name, is_group, unread_count, total_messages, last_message_id, last_message_at)
 		VALUES (?, ?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (session_id, chat_id) DO UPDATE SET
-			name = excluded.name,
+			name = CASE WHEN chats.name = '' THEN excluded.name ELSE chats.name END,
 			is_group = MAX(chats.is_group, excluded.is_group),
 			unread_count = chats.unread_count + excluded.unread_count,
 			total_messages = chats.total_messages + 1,

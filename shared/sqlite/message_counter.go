@@ -31,7 +31,7 @@ func isUnread(m *wagate.Message) bool { return !m.FromMe && !m.Seen && !m.Histor
 
 // countInsert keeps the chat and the counters of m's session current after
 // m was inserted.
-func countInsert(ctx context.Context, tx *sql.Tx, m *wagate.Message) error {
+func countInsert(ctx context.Context, tx querier, m *wagate.Message) error {
 	newChat, err := upsertChat(ctx, tx, m)
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func countInsert(ctx context.Context, tx *sql.Tx, m *wagate.Message) error {
 }
 
 // addCounters adds delta to each dimension of the session.
-func addCounters(ctx context.Context, tx *sql.Tx, sessionID string, delta int, dims ...string) error {
+func addCounters(ctx context.Context, tx querier, sessionID string, delta int, dims ...string) error {
 	if len(dims) == 0 || delta == 0 {
 		return nil
 	}

@@ -68,16 +68,28 @@ func (st *MessageStore) ListMessages(ctx context.Context, f wagate.MessageFilter
 }
 
 // messageWhere returns the WHERE clause of f and its arguments.
+//
+// Only the most selective equality of f (chat, else type, else fromMe)
+// may pick the index; the others are written as +column, which keeps
+// SQLite from choosing their less selective index and makes it read them
+// from the trailing columns of the chosen one (migration 0004). Without
+// this, chat+fromMe could walk half the session through the fromMe index.
 func messageWhere(f wagate.MessageFilter) (string, []any) {
 	terms, args := []string{"session_id = ?"}, []any{f.SessionID}
+	equal := func(column string, value any) {
+		if len(args) > 1 {
+			column = "+" + column
+		}
+		terms, args = append(terms, column+" = ?"), append(args, value)
+	}
 	if f.ChatID != "" {
-		terms, args = append(terms, "chat_id = ?"), append(args, f.ChatID)
+		equal("chat_id", f.ChatID)
 	}
 	if f.Type != "" {
-		terms, args = append(terms, "type = ?"), append(args, string(f.Type))
+		equal("type", string(f.Type))
 	}
 	if f.FromMe != nil {
-		terms, args = append(terms, "from_me = ?"), append(args, *f.FromMe)
+		equal("from_me", *f.FromMe)
 	}
 	if !f.Since.IsZero() {
 		terms, args = append(terms, "timestamp >= ?"), append(args, formatTime(f.Since))

@@ -49,3 +49,8 @@ func TestMediaStore(t *testing.T) {
 		return sqlite.NewMediaStore(MustOpenDB(t))
 	})
 }
+
+func TestDeliveryStore(t *testing.T) {
+	t.Parallel()
+	porttest.DeliveryStore(t, func(t *testing.T) wagate.DeliveryStore { return sqlite.NewDeliveryStore(MustOpenDB(t)) })
+}

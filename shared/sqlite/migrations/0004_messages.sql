@@ -35,14 +35,17 @@ CREATE TABLE messages (
 );
 CREATE UNIQUE INDEX messages_whatsapp_id ON messages (session_id, whatsapp_id);
 CREATE UNIQUE INDEX messages_idempotency_key ON messages (session_id, idempotency_key) WHERE idempotency_key <> '';
--- Newest first, per session and per filter of ListMessages.
+-- Newest first, per session and per filter of ListMessages. The trailing
+-- columns cover the other filters, so combined filters (and their bounded
+-- counts) read only the index of the most selective one (see messageWhere).
 CREATE INDEX messages_session_time ON messages (session_id, timestamp DESC, id DESC);
-CREATE INDEX messages_chat_time    ON messages (session_id, chat_id, timestamp DESC, id DESC);
-CREATE INDEX messages_type_time    ON messages (session_id, type, timestamp DESC, id DESC);
+CREATE INDEX messages_chat_time    ON messages (session_id, chat_id, timestamp DESC, id DESC, type, from_me);
+CREATE INDEX messages_type_time    ON messages (session_id, type, timestamp DESC, id DESC, from_me);
 CREATE INDEX messages_from_me_time ON messages (session_id, from_me, timestamp DESC, id DESC);
 -- Unread = inbound, not seen, not from history sync. Sparse: only unread rows.
--- Queries must repeat the WHERE terms literally for SQLite to use them.
-CREATE INDEX messages_unread      ON messages (timestamp DESC, id DESC) WHERE from_me = 0 AND seen = 0 AND history = 0;
+-- Queries must repeat the WHERE terms literally for SQLite to use them; the
+-- trailing columns let ListUnread skip its offset without reading rows.
+CREATE INDEX messages_unread      ON messages (timestamp DESC, id DESC, from_me, seen, history) WHERE from_me = 0 AND seen = 0 AND history = 0;
 CREATE INDEX messages_unread_chat ON messages (session_id, chat_id)     WHERE from_me = 0 AND seen = 0 AND history = 0;
 
 -- Chats, maintained by InsertMessage and MarkChatRead in the message's transaction.

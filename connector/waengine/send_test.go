@@ -24,12 +24,23 @@ func TestClient_SendRefusals(t *testing.T) {
 		{"ErrNoMessage", nil, wagate.EINVALID},
 		{"ErrNoID", &wagate.Message{ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeText}, wagate.EINVALID},
 		{"ErrBadChat", text("s.whatsapp.net"), wagate.EINVALID},
-		{"ErrNotSupported", &wagate.Message{WhatsAppID: "3EB0AAAA", ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeImage}, wagate.ENOTSUPPORTED},
+		{"ErrNoMediaBytes", &wagate.Message{WhatsAppID: "3EB0AAAA", ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeImage}, wagate.EINVALID},
+		{"ErrEmptyText", &wagate.Message{WhatsAppID: "3EB0AAAA", ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeText}, wagate.EINVALID},
+		{"ErrReactionNotSupported", &wagate.Message{WhatsAppID: "3EB0AAAA", ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeReaction}, wagate.ENOTSUPPORTED},
+		{"ErrBroadcastChat", text("status@broadcast"), wagate.EINVALID},
+		{"ErrNotConnectedLID", text("123456789012345@lid"), wagate.ENOTCONNECTED},
+		{"ErrNotConnectedGroup", text("120363000000000000@g.us"), wagate.ENOTCONNECTED},
+		{"ErrNotConnectedImage", &wagate.Message{WhatsAppID: "3EB0AAAA", ChatID: "34611111111@s.whatsapp.net", Type: wagate.TypeImage,
+			Media: &wagate.Media{Mimetype: "image/jpeg"}}, wagate.ENOTCONNECTED},
 		{"ErrNotConnected", text("34611111111@s.whatsapp.net"), wagate.ENOTCONNECTED},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := c.Send(context.Background(), tt.m, nil); wagate.ErrorCode(err) != tt.code {
+			var media []byte
+			if tt.m != nil && tt.m.Media != nil {
+				media = []byte("file bytes")
+			}
+			if _, err := c.Send(context.Background(), tt.m, media); wagate.ErrorCode(err) != tt.code {
 				t.Errorf("Send err = %v, want %s", err, tt.code)
 			}
 		})

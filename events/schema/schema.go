@@ -1,4 +1,7 @@
-package events
+// Package schema validates documents against the JSON Schemas of the wire
+// contracts. It is kept apart from package events so runtime binaries do not
+// link the validator.
+package schema
 
 import (
 	"bytes"
@@ -16,9 +19,9 @@ var schemaFS embed.FS
 
 // Schema names, as the files under schemas/ are called without the suffix.
 const (
-	SchemaCommand      = "command"
-	SchemaEvent        = "event"
-	SchemaSessionEvent = "session-event"
+	Command      = "command"
+	Event        = "event"
+	SessionEvent = "session-event"
 )
 
 var (
@@ -62,7 +65,7 @@ func compileAll() {
 		}
 	}
 	compiled = map[string]*jsonschema.Schema{}
-	for _, n := range []string{SchemaCommand, SchemaEvent, SchemaSessionEvent} {
+	for _, n := range []string{Command, Event, SessionEvent} {
 		s, err := c.Compile("https://wagate.dev/schemas/" + n + ".schema.json")
 		if err != nil {
 			compileErr = err
