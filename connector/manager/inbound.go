@@ -33,7 +33,9 @@ func (m *Manager) storeInbound(ctx context.Context, h *host, e wagate.MessageEve
 			msg.Status = wagate.StatusSent
 		}
 	}
-	if msg.Media != nil && msg.Media.BlobKey == "" && e.Download != nil {
+	// History sync can carry thousands of old files: only live messages are
+	// downloaded eagerly.
+	if msg.Media != nil && msg.Media.BlobKey == "" && e.Download != nil && !msg.History {
 		m.downloadInbound(ctx, msg, e.Download)
 	}
 	if e.Status {

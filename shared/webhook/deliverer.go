@@ -44,9 +44,9 @@ type Deliverer struct {
 	Sessions wagate.SessionStore
 	Blobs    wagate.BlobStore // for media links; nil leaves media.url as published
 	Frappe   Frappe
-	Sender   *Sender   // nil: a Sender with NewClient(Workers)
-	Schedule Schedule  // nil: DefaultSchedule
-	Workers  int       // attempts at once; 0 = DefaultWorkers
+	Sender   *Sender  // nil: a Sender with NewClient(Workers)
+	Schedule Schedule // nil: DefaultSchedule
+	Workers  int      // attempts at once; 0 = DefaultWorkers
 	// PerTarget caps the attempts in flight for one session (its endpoints);
 	// 0 = DefaultPerTarget.
 	PerTarget int
