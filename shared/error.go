@@ -20,6 +20,7 @@ const (
 	EINTERNAL      = "INTERNAL_ERROR"
 	ETOOLARGE      = "PAYLOAD_TOO_LARGE"
 	EUNAVAILABLE   = "SERVICE_UNAVAILABLE"
+	EFORBIDDEN     = "FORBIDDEN" // the session may not do this (not a group admin, not a participant)
 )
 
 // Error is the one error type of the application. Code is machine readable,

@@ -1,6 +1,9 @@
 package wagate
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // SimControl drives the simulated WhatsApp network. It exists only when the
 // sim engine is active; the API exposes it under /api/_sim/.
@@ -33,6 +36,18 @@ type SimControl interface {
 	// Carried lists what the network carried for the session: each WhatsApp id
 	// once (recipients deduplicate ids), with how often it was submitted.
 	Carried(ctx context.Context, sessionID string) ([]SimSent, error)
+
+	// Reads lists the read receipts the session sent (chats marked read,
+	// statuses viewed), oldest first.
+	Reads(ctx context.Context, sessionID string) ([]SimRead, error)
+}
+
+// SimRead is one batch of read receipts a session sent.
+type SimRead struct {
+	ChatID    string
+	SenderJID string // the author in groups and of a status; "" in direct chats
+	IDs       []string
+	At        time.Time
 }
 
 // SimSent is a message the simulated network carried.

@@ -43,4 +43,8 @@ type StatusStore interface {
 
 	// DeleteExpiredStatuses removes statuses that expired before now.
 	DeleteExpiredStatuses(ctx context.Context, now time.Time) (int, error)
+
+	// DeleteStatus removes one status (a post WhatsApp refused). Returns
+	// ENOTFOUND.
+	DeleteStatus(ctx context.Context, sessionID, whatsAppID string) error
 }

@@ -11,28 +11,35 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wagate/wagate/shared/service"
 )
 
 // Config is the local runtime's configuration, read from the environment.
 type Config struct {
-	Port             int    // PORT, default 8084
-	DataDir          string // WAGATE_DATA_DIR, default ./data
-	APIKey           string // WAGATE_API_KEY; generated into the data dir when unset
-	APIKeyFile       string // where the key was read from or generated into; empty when from the environment
-	APIKeyCreated    bool   // the key was generated on this start
-	Engine           string // WAGATE_ENGINE: whatsmeow (default) or sim
-	FrappeURL        string // FRAPPE_WEBHOOK_URL
-	FrappeSecret     string // FRAPPE_WEBHOOK_SECRET
-	LogLevel         slog.Level
-	LogJSON          bool          // WAGATE_LOG_FORMAT=json
-	PublicURL        string        // WAGATE_PUBLIC_URL: base of links handed out (media downloads)
-	MediaDir         string        // WAGATE_MEDIA_DIR: directory `path` media sources may read; "" = off
-	SendRate         float64       // WAGATE_SEND_RATE: messages per second per session (0 = unlimited)
-	SendBurst        int           // WAGATE_SEND_BURST
-	AllowPrivateURLs bool          // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts
-	RateLimit        float64       // WAGATE_RATE_LIMIT: API requests per second per key (0 = off)
-	RateBurst        int           // WAGATE_RATE_BURST
-	SendWait         time.Duration // WAGATE_SEND_WAIT: how long a send waits to report "sent" (0 = answer at once)
+	Port                 int    // PORT, default 8084
+	DataDir              string // WAGATE_DATA_DIR, default ./data
+	APIKey               string // WAGATE_API_KEY; generated into the data dir when unset
+	APIKeyFile           string // where the key was read from or generated into; empty when from the environment
+	APIKeyCreated        bool   // the key was generated on this start
+	Engine               string // WAGATE_ENGINE: whatsmeow (default) or sim
+	FrappeURL            string // FRAPPE_WEBHOOK_URL
+	FrappeSecret         string // FRAPPE_WEBHOOK_SECRET
+	LogLevel             slog.Level
+	LogJSON              bool          // WAGATE_LOG_FORMAT=json
+	PublicURL            string        // WAGATE_PUBLIC_URL: base of links handed out (media downloads)
+	MediaDir             string        // WAGATE_MEDIA_DIR: directory `path` media sources may read; "" = off
+	SendRate             float64       // WAGATE_SEND_RATE: messages per second per session (0 = unlimited)
+	SendBurst            int           // WAGATE_SEND_BURST
+	AllowPrivateURLs     bool          // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts
+	RateLimit            float64       // WAGATE_RATE_LIMIT: API requests per second per key (0 = off)
+	RateBurst            int           // WAGATE_RATE_BURST
+	SendWait             time.Duration // WAGATE_SEND_WAIT: how long a send waits to report "sent" (0 = answer at once)
+	MaxUploadBytes       int64         // WAGATE_MAX_UPLOAD_BYTES: largest file the media upload takes (default 64 MiB)
+	WebhookSchedule      string        // WAGATE_WEBHOOK_SCHEDULE: retry delays, e.g. "10s,1m,5m" (default ≈ 30 h)
+	WebhookAllowLoopback bool          // WAGATE_WEBHOOK_ALLOW_LOOPBACK: webhooks may target 127.0.0.1/localhost
+	WebhookAllowPrivate  bool          // WAGATE_WEBHOOK_ALLOW_PRIVATE: webhooks may target private networks
+	CommandWait          time.Duration // WAGATE_COMMAND_WAIT: how long contact/group requests wait for WhatsApp before answering 202 (0 = at once)
 }
 
 // Engine names.
@@ -67,6 +74,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.PublicURL = strings.TrimRight(defaultStr(getenv("WAGATE_PUBLIC_URL"), fmt.Sprintf("http://localhost:%d", c.Port)), "/")
 	c.MediaDir = getenv("WAGATE_MEDIA_DIR")
 	c.AllowPrivateURLs = getenv("WAGATE_ALLOW_PRIVATE_URLS") == "true"
+	c.WebhookSchedule = getenv("WAGATE_WEBHOOK_SCHEDULE")
+	c.WebhookAllowLoopback = getenv("WAGATE_WEBHOOK_ALLOW_LOOPBACK") == "true"
+	c.WebhookAllowPrivate = getenv("WAGATE_WEBHOOK_ALLOW_PRIVATE") == "true"
 	var err error
 	if c.SendRate, err = floatEnv(getenv, "WAGATE_SEND_RATE", c.SendRate); err != nil {
 		return c, err
@@ -85,6 +95,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.SendWait = -1 // answer at once
 		}
 	}
+	if c.CommandWait, err = commandWait(getenv("WAGATE_COMMAND_WAIT")); err != nil {
+		return c, err
+	}
+	var maxUpload int
+	if maxUpload, err = intEnv(getenv, "WAGATE_MAX_UPLOAD_BYTES", service.DefaultMaxUploadBytes); err != nil {
+		return c, err
+	} else if maxUpload == 0 {
+		return c, fmt.Errorf("WAGATE_MAX_UPLOAD_BYTES must be at least 1")
+	}
+	c.MaxUploadBytes = int64(maxUpload)
 	if c.RateLimit, err = floatEnv(getenv, "WAGATE_RATE_LIMIT", 0); err != nil {
 		return c, err
 	}
@@ -158,4 +178,20 @@ func intEnv(getenv func(string) string, name string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a whole number ≥ 0, got %q", name, v)
 	}
 	return n, nil
+}
+
+// commandWait parses WAGATE_COMMAND_WAIT: "" = the service default, 0 =
+// answer 202 at once.
+func commandWait(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("WAGATE_COMMAND_WAIT must be a duration like 8s or 0, got %q", v)
+	}
+	if d == 0 {
+		return -1, nil
+	}
+	return d, nil
 }

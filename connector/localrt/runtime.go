@@ -79,11 +79,29 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		Ready:     func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
 		Log:       log,
 	}
+	api.Statuses = &service.Statuses{Messages: api.Messages, Store: statuses}
+	api.MediaFiles = &service.MediaFiles{Sessions: store, Store: media, Blobs: blobs, MaxUploadBytes: cfg.MaxUploadBytes}
+	deliveries := sqlite.NewDeliveryStore(db)
+	deliverer, err := newDeliverer(cfg, outbox, deliveries, store, blobs, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	api.Webhooks = &service.Webhooks{Sessions: store, Store: deliveries, Tester: deliverer}
+	// Contacts, groups and request/reply commands (docs/contacts-groups.md).
+	contacts, groups := sqlite.NewContactStore(db), sqlite.NewGroupStore(db)
+	mgr.Contacts, mgr.Groups, mgr.Results = contacts, groups, sqlite.NewCommandResultStore(db)
+	api.Commands = &service.Commands{Results: mgr.Results, Queue: queue, Wait: cfg.CommandWait}
+	api.Contacts = &service.Contacts{Sessions: store, Store: contacts, Groups: groups, Commands: api.Commands}
+	api.Groups = &service.Groups{Sessions: store, Store: groups, Commands: api.Commands}
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
 
 	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
 	mgrDone := make(chan struct{})
 	go func() { defer close(mgrDone); _ = mgr.Run(mgrCtx) }()
+	whCtx, stopWebhooks := context.WithCancel(context.WithoutCancel(ctx))
+	whDone := make(chan struct{})
+	go func() { defer close(whDone); _ = deliverer.Run(whCtx) }()
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	printBanner(out, cfg, ln.Addr())
@@ -98,6 +116,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	_ = srv.Shutdown(sctx)
 	stopMgr()
 	<-mgrDone
+	stopWebhooks() // after the manager: its last events are in the outbox, delivered at the next start if not now
+	<-whDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

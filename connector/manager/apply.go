@@ -23,6 +23,7 @@ func (m *Manager) apply(h *host, ev wagate.EngineEvent) bool {
 		m.handlePaired(ctx, h, e)
 	case wagate.ConnectedEvent:
 		m.handleConnected(ctx, h, e)
+		m.syncDirectory(h)
 	case wagate.DisconnectedEvent:
 		if !e.Reconnecting {
 			return m.handleGiveUp(ctx, h, e)
@@ -35,6 +36,14 @@ func (m *Manager) apply(h *host, ev wagate.EngineEvent) bool {
 		m.handleChange(ctx, h, e)
 	case wagate.ReceiptEvent:
 		m.handleReceipt(ctx, h, e)
+	case wagate.ContactsEvent:
+		m.handleContacts(ctx, h, e)
+	case wagate.ContactPictureEvent:
+		m.handleContactPicture(ctx, h, e)
+	case wagate.GroupEvent:
+		m.handleGroup(ctx, h, e)
+	case wagate.GroupChangeEvent:
+		m.handleGroupChange(ctx, h, e)
 	case wagate.ProfileEvent:
 		m.record(ctx, h.sessionID, wagate.SessionUpdate{Profile: &e.Profile}, "")
 	default:

@@ -42,12 +42,36 @@ func (m *Manager) handle(ctx context.Context, d wagate.Delivery) (time.Duration,
 			return 0, err
 		}
 		return m.send(ctx, d, p)
+	case events.CmdStatusPost:
+		var p events.StatusPostPayload
+		if err := decodePayload(c, &p); err != nil {
+			return 0, err
+		}
+		return m.postStatus(ctx, d, p)
 	case events.CmdChatRead:
 		var p events.ChatReadPayload
 		if err := decodePayload(c, &p); err != nil {
 			return 0, err
 		}
 		return m.markRead(ctx, d, p)
+	case events.CmdContactCheck:
+		return m.reply(ctx, d, m.contactCheck)
+	case events.CmdContactInfo:
+		return m.reply(ctx, d, m.contactInfo)
+	case events.CmdGroupCreate:
+		return m.reply(ctx, d, m.groupCreate)
+	case events.CmdGroupInfo:
+		return m.reply(ctx, d, m.groupInfo)
+	case events.CmdGroupList:
+		return m.reply(ctx, d, m.groupList)
+	case events.CmdGroupUpdate:
+		return m.reply(ctx, d, m.groupUpdate)
+	case events.CmdGroupParticipants:
+		return m.reply(ctx, d, m.groupParticipants)
+	case events.CmdGroupInviteCode:
+		return m.reply(ctx, d, m.groupInviteCode)
+	case events.CmdGroupJoin:
+		return m.reply(ctx, d, m.groupJoin)
 	case events.CmdSessionConnect:
 		return 0, m.connect(ctx, c.SessionID)
 	case events.CmdSessionDisconnect:
@@ -135,6 +159,9 @@ func (m *Manager) delete(ctx context.Context, sessionID string, p events.DeleteP
 		if err := m.Messages.DeleteSessionMessages(ctx, sessionID); err != nil {
 			return err
 		}
+	}
+	if err := m.forgetDirectory(ctx, sessionID); err != nil {
+		return err
 	}
 	if h := m.stopHost(sessionID); h != nil {
 		err := h.client.Logout(ctx)

@@ -19,6 +19,14 @@ type Manager struct {
 	Statuses wagate.StatusStore
 	Media    wagate.MediaStore
 	Blobs    wagate.BlobStore
+	// Contacts, Groups and Results keep contacts, groups and the replies of
+	// request/reply commands (reply.go, directory.go, groups.go); nil
+	// stores skip what they would keep.
+	Contacts wagate.ContactStore
+	Groups   wagate.GroupStore
+	Results  wagate.CommandResultStore
+	// Lookups limits each session's WhatsApp look-ups (zero: DefaultLookupPacing).
+	Lookups Pacing
 	// Fetch downloads media given by URL (SSRF-guarded); nil refuses URLs.
 	Fetch   func(ctx context.Context, url string) (data []byte, contentType string, err error)
 	Pacing  Pacing
@@ -29,6 +37,7 @@ type Manager struct {
 	mu     sync.Mutex
 	hosted map[string]*host
 	pacers pacers
+	dir    directory
 }
 
 // host is one hosted session: its client and the goroutine that applies the

@@ -17,6 +17,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		workers = DefaultWorkers
 	}
 	m.Resume(ctx)
+	go m.sweepStatuses(ctx)
 
 	// Commands in flight finish on their own context so a shutdown never
 	// leaves one half-done.

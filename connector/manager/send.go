@@ -26,8 +26,18 @@ const (
 // crash comes between WhatsApp taking the message and the store saying so,
 // the retry re-sends the same WhatsApp id, which recipients deduplicate.
 func (m *Manager) send(ctx context.Context, d wagate.Delivery, p events.MessageSendPayload) (time.Duration, error) {
+	return m.deliver(ctx, d, p.WhatsAppMessageID, func(c wagate.EngineClient, msg *wagate.Message, data []byte) (time.Time, error) {
+		return c.Send(ctx, msg, data)
+	})
+}
+
+// deliver hands a stored pending message (with its file) to the engine
+// through submit, with the checks and outcomes of a send: a message that is
+// no longer pending is left alone, a session that is not live is retried,
+// pacing applies, and the message ends sent or failed.
+func (m *Manager) deliver(ctx context.Context, d wagate.Delivery, waID string, submit func(wagate.EngineClient, *wagate.Message, []byte) (time.Time, error)) (time.Duration, error) {
 	sid := d.Command.SessionID
-	msg, err := m.Messages.FindMessage(ctx, sid, p.WhatsAppMessageID)
+	msg, err := m.Messages.FindMessage(ctx, sid, waID)
 	if wagate.ErrorCode(err) == wagate.ENOTFOUND {
 		return 0, nil
 	} else if err != nil {
@@ -57,7 +67,7 @@ func (m *Manager) send(ctx context.Context, d wagate.Delivery, p events.MessageS
 		m.failMessage(ctx, msg, wagate.ErrorMessage(err))
 		return 0, nil
 	}
-	ts, err := h.client.Send(ctx, msg, data)
+	ts, err := submit(h.client, msg, data)
 	if err != nil {
 		if code := wagate.ErrorCode(err); code == wagate.ENOTCONNECTED && d.Attempt < NotLiveAttempts {
 			return NotLiveRetry, nil

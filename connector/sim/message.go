@@ -30,7 +30,8 @@ type SentMessage struct {
 	Mimetype   string
 	MediaSize  int64 // media: bytes received (0 without media)
 	PTT        bool
-	Timestamp  time.Time // the server timestamp Send returned
+	Timestamp  time.Time           // the server timestamp Send returned
+	Style      *wagate.StatusStyle // a status posted with PostStatus (nil otherwise)
 }
 
 // ReadRecord is one batch of read receipts a session sent (MarkRead).
@@ -123,6 +124,14 @@ func (l *ledger) chatOf(sessionID, whatsAppID string) (string, bool) {
 // is a media type without media bytes; ENOTCONNECTED when the client is not
 // live (before or after the delay).
 func (c *Client) Send(ctx context.Context, m *wagate.Message, media []byte) (time.Time, error) {
+	if m != nil && m.ChatID == statusBroadcast {
+		return time.Time{}, wagate.Errorf(wagate.EINVALID, "Statuses are posted with PostStatus, not sent.")
+	}
+	return c.send(ctx, m, media, nil)
+}
+
+// send records m (with the look of a text status when style is set).
+func (c *Client) send(ctx context.Context, m *wagate.Message, media []byte, style *wagate.StatusStyle) (time.Time, error) {
 	if m == nil || m.WhatsAppID == "" || m.ChatID == "" {
 		return time.Time{}, wagate.Errorf(wagate.EINVALID, "A message needs a WhatsApp id and a chat.")
 	}
@@ -142,6 +151,7 @@ func (c *Client) Send(ctx context.Context, m *wagate.Message, media []byte) (tim
 		}
 	}
 	msg := sentMessage(m, media)
+	msg.Style = style
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -268,6 +278,10 @@ func (n *Network) Sent(sessionID string) []SentMessage {
 			if m.Location != nil {
 				loc := *m.Location
 				m.Location = &loc
+			}
+			if m.Style != nil {
+				style := *m.Style
+				m.Style = &style
 			}
 			out = append(out, m)
 		}

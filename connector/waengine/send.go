@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 
 	wagate "github.com/wagate/wagate/shared"
@@ -34,6 +35,12 @@ func (c *Client) Send(ctx context.Context, m *wagate.Message, media []byte) (tim
 	if err != nil {
 		return time.Time{}, err
 	}
+	return c.submit(ctx, chat, m, msg, media)
+}
+
+// submit uploads the file of a media message into msg and sends msg to
+// chat as WhatsApp message m.WhatsAppID.
+func (c *Client) submit(ctx context.Context, chat types.JID, m *wagate.Message, msg *waE2E.Message, media []byte) (time.Time, error) {
 	if !c.IsLive() {
 		return time.Time{}, c.notConnected()
 	}

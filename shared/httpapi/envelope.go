@@ -38,6 +38,8 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case wagate.ESESSIONEXISTS:
 		return http.StatusConflict
+	case wagate.EFORBIDDEN:
+		return http.StatusForbidden
 	case wagate.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	case wagate.ERATELIMIT:

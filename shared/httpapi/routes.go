@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/wagate/wagate/shared/console"
+)
 
 // routes registers every route. Patterns use Go 1.22 method+wildcard syntax;
 // more specific patterns win, so /api/messages/{sessionId}/chats beats
@@ -9,6 +13,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.HandleFunc("GET /ready", s.handleReady)
 	mux.HandleFunc("GET /files/{token}", s.handleFile)
+	mux.Handle("GET /console/", console.Handler())
+	mux.Handle("GET /console", http.RedirectHandler(console.Prefix, http.StatusMovedPermanently))
 
 	mux.HandleFunc("POST /api/sessions", s.authed(s.handleCreateSession))
 	mux.HandleFunc("GET /api/sessions", s.authed(s.handleListSessions))
@@ -40,6 +46,50 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /api/webhooks/deliveries/{id}/replay", s.authed(s.handleReplayDelivery))
 		mux.HandleFunc("POST /api/webhooks/replay", s.authed(s.handleReplayDead))
 		mux.HandleFunc("POST /api/sessions/{id}/webhook/test", s.authed(s.handleWebhookTest))
+	}
+
+	// Statuses, media files, the API description (docs/statuses-media.md).
+	mux.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	if s.Statuses != nil {
+		mux.HandleFunc("GET /api/status/sessions/{sessionId}", s.authed(s.handleListStatuses))
+		mux.HandleFunc("GET /api/status/sessions/{sessionId}/active", s.authed(s.handleActiveStatuses))
+		mux.HandleFunc("POST /api/status/sessions/{sessionId}", s.authed(s.handlePostStatus))
+		mux.HandleFunc("POST /api/status/sessions/{sessionId}/statuses/{statusId}/view", s.authed(s.handleViewStatus))
+		mux.HandleFunc("POST /api/status/sessions/{sessionId}/statuses/{statusId}/reactions", s.authed(s.handleStatusReaction))
+		mux.HandleFunc("DELETE /api/status/sessions/{sessionId}/statuses/{statusId}/reactions", s.authed(s.handleStatusReaction))
+	}
+	if s.MediaFiles != nil {
+		mux.HandleFunc("GET /api/media/sessions/{sessionId}", s.authed(s.handleListMedia))
+		mux.HandleFunc("POST /api/media/sessions/{sessionId}/upload", s.authed(s.handleUpload))
+		mux.HandleFunc("GET /api/media/{mediaFileId}", s.authed(s.handleGetMedia))
+		mux.HandleFunc("GET /api/media/{mediaFileId}/{action}", s.authed(s.handleMediaAction)) // …/download, see handleMediaAction
+		mux.HandleFunc("DELETE /api/media/{mediaFileId}", s.authed(s.handleDeleteMedia))
+	}
+	if s.Sim != nil {
+		mux.HandleFunc("GET /api/_sim/sessions/{id}/reads", s.authed(s.handleSimReads))
+	}
+
+	// Contacts, groups and request/reply command results (docs/contacts-groups.md).
+	if s.Commands != nil {
+		mux.HandleFunc("GET /api/commands/{id}", s.authed(s.handleGetCommand))
+	}
+	if s.Contacts != nil {
+		mux.HandleFunc("GET /api/contacts/{sessionId}", s.authed(s.handleListContacts))
+		mux.HandleFunc("GET /api/contacts/{sessionId}/stats", s.authed(s.handleContactStats))
+		mux.HandleFunc("GET /api/contacts/{sessionId}/search/{phoneNumber}", s.authed(s.handleSearchContact))
+		mux.HandleFunc("GET /api/contacts/{sessionId}/info/{contactId}", s.authed(s.handleContactInfo))
+	}
+	if s.Groups != nil {
+		mux.HandleFunc("GET /api/groups/sessions/{sessionId}", s.authed(s.handleListGroups))
+		mux.HandleFunc("POST /api/groups/sessions/{sessionId}", s.authed(s.handleCreateGroup))
+		mux.HandleFunc("GET /api/groups/sessions/{sessionId}/groups/{groupId}", s.authed(s.handleGetGroup))
+		mux.HandleFunc("PUT /api/groups/sessions/{sessionId}/groups/{groupId}", s.authed(s.handleUpdateGroup))
+		mux.HandleFunc("POST /api/groups/sessions/{sessionId}/groups/{groupId}/participants", s.authed(s.handleAddParticipants))
+		mux.HandleFunc("DELETE /api/groups/sessions/{sessionId}/groups/{groupId}/participants", s.authed(s.handleRemoveParticipants))
+		mux.HandleFunc("POST /api/groups/sessions/{sessionId}/groups/{groupId}/promote", s.authed(s.handlePromote))
+		mux.HandleFunc("POST /api/groups/sessions/{sessionId}/groups/{groupId}/demote", s.authed(s.handleDemote))
+		mux.HandleFunc("POST /api/groups/sessions/{sessionId}/groups/{groupId}/invite-code", s.authed(s.handleInviteCode))
+		mux.HandleFunc("POST /api/groups/join-with-code", s.authed(s.handleJoinWithCode))
 	}
 
 	if s.Sim != nil {

@@ -16,6 +16,14 @@ type Server struct {
 	Sessions *service.Sessions
 	Messages *service.Messages
 	Webhooks *service.Webhooks
+	// Statuses and MediaFiles serve /api/status/… and /api/media/…; nil = no such routes.
+	Statuses   *service.Statuses
+	MediaFiles *service.MediaFiles
+	// Contacts, Groups and Commands serve /api/contacts/…, /api/groups/… and
+	// /api/commands/{id}; nil = no such routes.
+	Contacts *service.Contacts
+	Groups   *service.Groups
+	Commands *service.Commands
 	// Sim is the simulated network's control; nil unless WAGATE_ENGINE=sim.
 	Sim wagate.SimControl
 	// Files serves presigned download links (/files/{token}); nil = none.

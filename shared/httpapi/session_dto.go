@@ -159,9 +159,9 @@ type sessionList struct {
 
 // contactList is GET /api/sessions/{id}/contacts.
 type contactList struct {
-	Contacts []struct{} `json:"contacts"`
-	Total    int        `json:"total"`
-	Source   string     `json:"source"`
+	Contacts []contactItem `json:"contacts"`
+	Total    int           `json:"total"`
+	Source   string        `json:"source"`
 }
 
 func strOrNil(s string) *string {

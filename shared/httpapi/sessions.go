@@ -145,10 +145,26 @@ func (s *Server) handlePairingCode(w http.ResponseWriter, r *http.Request) {
 		pairingData{SessionID: sess.SessionID, Status: string(sess.Status), PairingCode: strOrNil(sess.PairingCode)})
 }
 
+// handleSessionContacts answers the seed's shape (contacts, total, source)
+// from the contact store; page and limit (default and maximum 100) page it.
 func (s *Server) handleSessionContacts(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Sessions.Get(r.Context(), r.PathValue("id")); err != nil {
+	page, limit, err := pageParams(r, service.MaxPageLimit, service.MaxPageLimit)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeOK(w, http.StatusOK, "", contactList{Contacts: []struct{}{}, Source: "whatsapp"})
+	if s.Contacts == nil {
+		if _, err := s.Sessions.Get(r.Context(), r.PathValue("id")); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeOK(w, http.StatusOK, "", contactList{Contacts: []contactItem{}, Source: "whatsapp"})
+		return
+	}
+	list, total, err := s.Contacts.List(r.Context(), r.PathValue("id"), r.URL.Query().Get("search"), page, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeOK(w, http.StatusOK, "", contactList{Contacts: contactsOf(list), Total: total, Source: "whatsapp"})
 }

@@ -200,6 +200,38 @@ func DeliveryStore(t *testing.T, open func(t *testing.T) wagate.DeliveryStore) {
 		}
 	})
 
+	t.Run("ConcurrentRecords", func(t *testing.T) {
+		st := open(t)
+		const n = 24
+		createDeliveries(t, st, "s1", n)
+		now := time.Now()
+		if got, err := st.ClaimDue(t.Context(), now, n, deliveryLease, nil); err != nil || len(got) != n {
+			t.Fatalf("ClaimDue = %d deliveries, %v; want %d", len(got), err, n)
+		}
+		var wg sync.WaitGroup
+		for i := range n + 4 {
+			wg.Go(func() {
+				id := fmt.Sprintf("d%d", i+1)
+				err := st.Record(t.Context(), id, wagate.DeliveryOutcome{Attempt: wagate.WebhookAttempt{At: now, StatusCode: 200 + i}, Status: wagate.DeliveryDelivered})
+				want := "" // d1…dN exist, the rest do not
+				if i >= n {
+					want = wagate.ENOTFOUND
+				}
+				if wagate.ErrorCode(err) != want {
+					t.Errorf("Record(%s) = %v, want code %q", id, err, want)
+				}
+			})
+		}
+		wg.Wait()
+		for i := range n {
+			d, attempts, err := st.FindDelivery(t.Context(), fmt.Sprintf("d%d", i+1))
+			must(t, err)
+			if d.Status != wagate.DeliveryDelivered || len(attempts) != 1 || attempts[0].StatusCode != 200+i || attempts[0].N != 1 {
+				t.Fatalf("d%d = %+v with attempts %+v", i+1, d, attempts)
+			}
+		}
+	})
+
 	t.Run("ConcurrentClaims", func(t *testing.T) {
 		st := open(t)
 		const n, claimers = 30, 4

@@ -23,6 +23,17 @@ func StatusStore(t *testing.T, open func(t *testing.T) wagate.StatusStore) {
 			t.Fatal("Viewed = false after MarkStatusViewed")
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		st := open(t)
+		insertStatus(t, st, newStatus("s1", "A", at(0)))
+		insertStatus(t, st, newStatus("s2", "A", at(0)))
+		must(t, st.DeleteStatus(t.Context(), "s1", "A"))
+		_, err := st.FindStatus(t.Context(), "s1", "A")
+		wantCode(t, err, wagate.ENOTFOUND)
+		_, err = st.FindStatus(t.Context(), "s2", "A")
+		must(t, err)
+		wantCode(t, st.DeleteStatus(t.Context(), "s1", "A"), wagate.ENOTFOUND)
+	})
 	t.Run("DeleteExpired", func(t *testing.T) {
 		st := open(t)
 		for i, id := range []string{"old1", "old2", "fresh"} {

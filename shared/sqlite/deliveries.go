@@ -28,12 +28,14 @@ const maxDeliveryClaim = 1000
 // holds it: ClaimDue sets lease_until to the end of the lease, Record clears
 // it. A process that dies mid-attempt leaves the lease behind, so the
 // delivery is retried once it ends (leases are not released at open: the
-// attempt may have reached the endpoint). CreateDeliveries, Replay and
+// attempt may have reached the endpoint). Concurrent Record calls are
+// committed together (see recorder). CreateDeliveries, Replay and
 // ReplayDead wake waiting WaitDue calls of the same DB at once, whichever
 // DeliveryStore of that DB they were made on.
 type DeliveryStore struct {
 	db   *DB
 	wake *wakeup
+	rec  recorder
 }
 
 // NewDeliveryStore returns the webhook delivery store of db.
@@ -166,56 +168,4 @@ func (st *DeliveryStore) WaitDue(ctx context.Context, d time.Duration) {
 		d = min(d, max(time.UnixMilli(next.Int64).Sub(now), time.Millisecond))
 	}
 	_ = st.db.wait(ctx, st.wake.token(), d)
-}
-
-// Record logs the attempt (numbered after the delivery's last one), counts
-// it, clears the lease and applies the outcome. A pending outcome with a
-// zero NextAttemptAt is due at once. Returns ENOTFOUND for an unknown id and
-// EINVALID for an unknown status.
-func (st *DeliveryStore) Record(ctx context.Context, id string, out wagate.DeliveryOutcome) error {
-	switch out.Status {
-	case wagate.DeliveryPending, wagate.DeliveryDelivered, wagate.DeliveryDead:
-	default:
-		return wagate.Errorf(wagate.EINVALID, "Unknown delivery status %q", out.Status)
-	}
-	now := canonicalTime(time.Now())
-	a := out.Attempt
-	at := canonicalTime(a.At)
-	if at.IsZero() {
-		at = now
-	}
-	var next int64
-	if out.Status == wagate.DeliveryPending {
-		next = now.UnixMilli()
-		if !out.NextAttemptAt.IsZero() {
-			next = out.NextAttemptAt.UnixMilli()
-		}
-	}
-	var deliveredAt sql.NullString
-	if out.Status == wagate.DeliveryDelivered {
-		deliveredAt = nullTime(at)
-	}
-	err := st.db.write(ctx, func(tx *sql.Tx) error {
-		res, err := st.db.exec(ctx, tx, `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1,
-			next_attempt_at = ?, lease_until = 0, last_url = ?, last_code = ?, last_error = ?, updated_at = ?,
-			delivered_at = COALESCE(?, delivered_at) WHERE id = ?`,
-			string(out.Status), next, a.URL, a.StatusCode, a.Error, formatTime(now), deliveredAt, id)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = wagate.Errorf(wagate.ENOTFOUND, "Delivery %s not found", id)
-			}
-			return err
-		}
-		_, err = st.db.exec(ctx, tx, `INSERT INTO webhook_attempts (delivery_id, n, at, url, status_code, latency_ms, error)
-			SELECT ?, COALESCE(MAX(n), 0) + 1, ?, ?, ?, ?, ? FROM webhook_attempts WHERE delivery_id = ?`,
-			id, formatTime(at), a.URL, a.StatusCode, a.Latency.Milliseconds(), a.Error, id)
-		return err
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("record attempt of delivery %q: %w", id, err)
-	}
-	return nil
 }

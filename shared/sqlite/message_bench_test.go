@@ -24,7 +24,7 @@ func BenchmarkListMessages1M(b *testing.B) {
 	db := MustOpenDB(b)
 	bulkLoad(b, db, n, chats, 1000)
 	st := sqlite.NewMessageStore(db)
-	fromMe := true
+	fromMe, inbound := true, false
 	for _, tc := range []struct {
 		name string
 		f    wagate.MessageFilter
@@ -33,7 +33,7 @@ func BenchmarkListMessages1M(b *testing.B) {
 		{"Chat", wagate.MessageFilter{ChatID: bulkChat(7)}},
 		{"Type", wagate.MessageFilter{Type: wagate.TypeImage}},
 		{"FromMe", wagate.MessageFilter{FromMe: &fromMe}},
-		{"ChatFromMe", wagate.MessageFilter{ChatID: bulkChat(8), FromMe: &fromMe}},
+		{"ChatInbound", wagate.MessageFilter{ChatID: bulkChat(8), FromMe: &inbound}},
 		{"ChatType", wagate.MessageFilter{ChatID: bulkChat(9), Type: wagate.TypeText}},
 		{"TypeFromMe", wagate.MessageFilter{Type: wagate.TypeImage, FromMe: &fromMe}},
 		{"LastWeek", wagate.MessageFilter{Since: bulkBase.Add(n*time.Second - 7*24*time.Hour)}},

@@ -46,13 +46,13 @@ func applyMigrations(ctx context.Context, tx *sql.Tx) error {
 	)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var applied int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&applied); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	applied, err := appliedVersions(ctx, tx)
+	if err != nil {
+		return err
 	}
 	now := formatTime(time.Now())
 	for _, m := range all {
-		if m.version <= applied {
+		if applied[m.version] {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
@@ -64,6 +64,26 @@ func applyMigrations(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions returns the versions recorded in schema_migrations. Each
+// missing version is applied, not only those above the highest: migrations
+// written in parallel may land out of numeric order.
+func appliedVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema versions: %w", err)
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 // loadMigrations reads the embedded files, sorted by version.

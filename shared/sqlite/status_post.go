@@ -166,6 +166,28 @@ func (st *StatusStore) DeleteExpiredStatuses(ctx context.Context, now time.Time)
 	return int(n), nil
 }
 
+// DeleteStatus removes the session's status with this WhatsApp id. Returns
+// ENOTFOUND when there is none.
+func (st *StatusStore) DeleteStatus(ctx context.Context, sessionID, whatsAppID string) error {
+	err := st.db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM statuses WHERE session_id = ? AND whatsapp_id = ?`, sessionID, whatsAppID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = wagate.Errorf(wagate.ENOTFOUND, "Status %s not found", whatsAppID)
+			}
+			return err
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("delete status %q of session %q: %w", whatsAppID, sessionID, err)
+	}
+	return nil
+}
+
 // findStatus returns the status matching where, or nil.
 func findStatus(ctx context.Context, q querier, where string, args ...any) (*wagate.StatusPost, error) {
 	p, err := scanStatus(q.QueryRowContext(ctx, `SELECT `+statusColumns+` FROM statuses WHERE `+where, args...))

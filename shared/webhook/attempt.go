@@ -128,7 +128,11 @@ func (s *Sender) send(ctx context.Context, url, secret string, ev events.Event, 
 	h.Set(HeaderSignature, sig)
 	h.Set(HeaderHub, sig)
 	h.Set(HeaderID, ev.ID)
-	h.Set(HeaderTimestamp, strconv.FormatInt(ev.Time.Unix(), 10))
+	at := ev.Time
+	if at.IsZero() {
+		at = start
+	}
+	h.Set(HeaderTimestamp, strconv.FormatInt(at.Unix(), 10))
 	h.Set("User-Agent", cmp.Or(s.UserAgent, DefaultUserAgent))
 
 	resp, err := client.Do(req)

@@ -11,8 +11,9 @@ import (
 	wagate "github.com/wagate/wagate/shared"
 )
 
-// deliver makes one attempt of d, records its outcome and logs it.
-func (dl *Deliverer) deliver(ctx context.Context, d *wagate.WebhookDelivery) {
+// deliver makes one attempt of d, records its outcome, logs it and returns
+// it.
+func (dl *Deliverer) deliver(ctx context.Context, d *wagate.WebhookDelivery) wagate.DeliveryOutcome {
 	n := d.Attempts + 1
 	a, v := dl.attempt(ctx, d)
 	a.DeliveryID, a.N = d.ID, n
@@ -31,6 +32,7 @@ func (dl *Deliverer) deliver(ctx context.Context, d *wagate.WebhookDelivery) {
 	}
 	err := dl.Store.Record(ctx, d.ID, out)
 	dl.logAttempt(d, out, err)
+	return out
 }
 
 // attempt resolves d's target as the settings are now, renders the body

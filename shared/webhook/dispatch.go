@@ -3,28 +3,35 @@ package webhook
 import (
 	"context"
 	"sync"
+	"time"
 
 	wagate "github.com/wagate/wagate/shared"
 )
 
 // pool runs attempts on a fixed set of workers and keeps the per-session
-// cap: a session never has more than perTarget attempts in flight. A
-// claimed delivery whose session is at its cap waits in that session's
-// local queue and takes the next slot the session frees; such sessions are
-// skipped by the next claims, so a slow endpoint holds perTarget workers
-// and never the others.
+// cap: a session never has more than perTarget attempts running or ready.
+//
+// A claimed delivery whose session has room joins the ready queue, which
+// the workers take in order; one whose session is at its cap waits in that
+// session's own queue until the session frees a slot. Sessions at their
+// cap are skipped by the next claims, so a slow endpoint holds perTarget
+// workers and never delays the others' deliveries. The ready queue is
+// refilled in batches (up to one pool's worth ahead of the workers), which
+// keeps claims few and large under load.
 type pool struct {
 	workers, perTarget int
 
 	mu       sync.Mutex
-	busy     int            // attempts handed to workers, not finished
-	inflight map[string]int // per session
-	waiting  map[string][]*wagate.WebhookDelivery
-	held     map[string]bool // claimed and not finished: a re-claim is ignored
+	busy     int                                  // attempts running
+	ready    []*wagate.WebhookDelivery            // allowed by their session's cap, waiting for a worker
+	inflight map[string]int                       // per session: running + ready
+	waiting  map[string][]*wagate.WebhookDelivery // per session: over its cap
+	held     map[string]bool                      // claimed and not finished: a re-claim is ignored
+	retryAt  time.Time                            // the earliest retry recorded here, zero once claimed
 	stopping bool
 
 	jobs chan *wagate.WebhookDelivery // capacity workers: a send never blocks
-	kick chan struct{}                // a slot was freed
+	kick chan struct{}                // an attempt finished
 }
 
 func newPool(workers, perTarget int) *pool {
@@ -35,22 +42,28 @@ func newPool(workers, perTarget int) *pool {
 	}
 }
 
-// room returns how many deliveries the next claim may take (free workers)
-// and the sessions it must skip (at their cap).
+// room returns how many deliveries the next claim should take (0: none
+// now) and the sessions it must skip (at their cap). It claims at once
+// while a worker is idle with nothing ready, and otherwise only once the
+// ready queue has drained by half a pool.
 func (p *pool) room() (int, []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	limit := 2*p.workers - p.busy - len(p.ready)
+	idle := p.busy < p.workers && len(p.ready) == 0
+	if !idle && limit < p.workers/2 {
+		return 0, nil
+	}
 	var skip []string
 	for s, n := range p.inflight {
 		if n+len(p.waiting[s]) >= p.perTarget {
 			skip = append(skip, s)
 		}
 	}
-	return p.workers - p.busy, skip
+	return limit, skip
 }
 
-// add hands claimed deliveries to workers, or to their session's queue.
-// ds must fit in the room reported just before.
+// add queues claimed deliveries and starts what workers are free for.
 func (p *pool) add(ds []*wagate.WebhookDelivery) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -59,36 +72,52 @@ func (p *pool) add(ds []*wagate.WebhookDelivery) {
 			continue
 		}
 		p.held[d.ID] = true
-		s := d.SessionID
-		if p.inflight[s] < p.perTarget {
+		if s := d.SessionID; p.inflight[s] < p.perTarget {
 			p.inflight[s]++
-			p.busy++
-			p.jobs <- d
+			p.ready = append(p.ready, d)
 		} else {
 			p.waiting[s] = append(p.waiting[s], d)
 		}
 	}
+	p.start()
 }
 
-// done frees the slot of a finished attempt: the next waiting delivery of
-// the same session takes it, or it goes back to the pool.
-func (p *pool) done(d *wagate.WebhookDelivery) {
+// start hands ready deliveries to idle workers. p.mu is held.
+func (p *pool) start() {
+	for p.busy < p.workers && len(p.ready) > 0 && !p.stopping {
+		d := p.ready[0]
+		p.ready[0] = nil
+		p.ready = p.ready[1:]
+		p.busy++
+		p.jobs <- d
+	}
+}
+
+// done frees the worker and the session slot of a finished attempt; the
+// session's next waiting delivery becomes ready. retryAt is when the
+// delivery is due again (zero: never).
+func (p *pool) done(d *wagate.WebhookDelivery, retryAt time.Time) {
 	p.mu.Lock()
 	delete(p.held, d.ID)
+	if !retryAt.IsZero() && (p.retryAt.IsZero() || retryAt.Before(p.retryAt)) {
+		p.retryAt = retryAt
+	}
 	s := d.SessionID
-	if q := p.waiting[s]; len(q) > 0 && !p.stopping {
-		p.jobs <- q[0]
+	p.inflight[s]--
+	if q := p.waiting[s]; len(q) > 0 {
+		p.ready = append(p.ready, q[0])
+		p.inflight[s]++
 		if q = q[1:]; len(q) == 0 {
 			delete(p.waiting, s)
 		} else {
 			p.waiting[s] = q
 		}
-	} else {
-		p.busy--
-		if p.inflight[s]--; p.inflight[s] <= 0 {
-			delete(p.inflight, s)
-		}
 	}
+	if p.inflight[s] <= 0 {
+		delete(p.inflight, s)
+	}
+	p.busy--
+	p.start()
 	p.mu.Unlock()
 	select {
 	case p.kick <- struct{}{}:
@@ -96,17 +125,29 @@ func (p *pool) done(d *wagate.WebhookDelivery) {
 	}
 }
 
-// stop lets no waiting delivery start and closes the jobs channel; the
-// waiting ones are retried when their lease ends.
+// nextRetry returns the earliest retry recorded here and forgets it once
+// it is due (the claim that follows takes it).
+func (p *pool) nextRetry(now time.Time) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at := p.retryAt
+	if !at.After(now) {
+		p.retryAt = time.Time{}
+	}
+	return at
+}
+
+// stop starts nothing more and closes the jobs channel; deliveries claimed
+// but not started are retried when their lease ends.
 func (p *pool) stop() {
 	p.mu.Lock()
 	p.stopping = true
-	p.waiting = map[string][]*wagate.WebhookDelivery{}
+	p.ready, p.waiting = nil, nil
 	close(p.jobs)
 	p.mu.Unlock()
 }
 
-// attemptLoop claims due deliveries while workers are free and runs their
+// attemptLoop claims due deliveries as the pool has room and runs their
 // attempts, until ctx ends; then it waits for the attempts in flight.
 func (dl *Deliverer) attemptLoop(ctx context.Context) {
 	p := newPool(dl.workers(), dl.perTarget())
@@ -117,21 +158,21 @@ func (dl *Deliverer) attemptLoop(ctx context.Context) {
 	for range p.workers {
 		wg.Go(func() {
 			for d := range p.jobs {
-				dl.deliver(work, d)
-				p.done(d)
+				out := dl.deliver(work, d)
+				p.done(d, out.NextAttemptAt)
 			}
 		})
 	}
 	for ctx.Err() == nil {
-		free, skip := p.room()
-		if free == 0 {
+		limit, skip := p.room()
+		if limit == 0 {
 			select {
 			case <-p.kick:
 			case <-ctx.Done():
 			}
 			continue
 		}
-		ds, err := dl.Store.ClaimDue(ctx, dl.now(), min(free, ClaimBatch), AttemptLease, skip)
+		ds, err := dl.Store.ClaimDue(ctx, dl.now(), min(limit, ClaimBatch), AttemptLease, skip)
 		if err != nil {
 			if ctx.Err() == nil {
 				dl.log().Error("claim due deliveries", "err", err)
@@ -143,18 +184,19 @@ func (dl *Deliverer) attemptLoop(ctx context.Context) {
 			p.add(ds)
 			continue
 		}
-		dl.waitDue(ctx, p, len(skip) > 0)
+		dl.waitDue(ctx, p)
 	}
 	p.stop()
 	wg.Wait()
 }
 
-// waitDue waits for a delivery to fall due; with sessions skipped, a slot
-// freed by one of them ends the wait too.
-func (dl *Deliverer) waitDue(ctx context.Context, p *pool, skipping bool) {
-	if !skipping {
-		dl.Store.WaitDue(ctx, IdleWait)
-		return
+// waitDue waits for a delivery to fall due: one created or replayed, a
+// retry this process scheduled, or a slot freed by a finished attempt
+// (its session may have been skipped), for at most IdleWait.
+func (dl *Deliverer) waitDue(ctx context.Context, p *pool) {
+	d := IdleWait
+	if at := p.nextRetry(dl.now()); !at.IsZero() {
+		d = min(d, max(at.Sub(dl.now()), time.Millisecond))
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -165,5 +207,5 @@ func (dl *Deliverer) waitDue(ctx context.Context, p *pool, skipping bool) {
 		case <-wctx.Done():
 		}
 	}()
-	dl.Store.WaitDue(wctx, IdleWait)
+	dl.Store.WaitDue(wctx, d)
 }

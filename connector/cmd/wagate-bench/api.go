@@ -17,6 +17,7 @@ const (
 	healthPoll    = 200 * time.Microsecond // pause between /health attempts
 	healthCallMax = time.Second            // one /health attempt
 	errBodyMax    = 300                    // bytes of an error body quoted
+	apiConns      = 512                    // idle connections kept (open-loop runs go past loadConns)
 )
 
 // api is a small client for the wagate routes the bench drives.
@@ -27,7 +28,7 @@ type api struct {
 }
 
 func newAPI(base, key string) *api {
-	tr := &http.Transport{Proxy: nil, MaxIdleConns: loadConns, MaxIdleConnsPerHost: loadConns, DisableCompression: true}
+	tr := &http.Transport{Proxy: nil, MaxIdleConns: apiConns, MaxIdleConnsPerHost: apiConns, DisableCompression: true}
 	return &api{base: base, key: key, hc: &http.Client{Transport: tr, Timeout: apiTimeout}}
 }
 
@@ -49,17 +50,29 @@ type envelope struct {
 // want is an error quoting the response body.
 func (a *api) call(ctx context.Context, method, path string, body any, want int) (envelope, error) {
 	var env envelope
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return env, err
 		}
-		rd = bytes.NewReader(b)
+		raw = b
+	}
+	err := a.do(ctx, method, path, raw, want, &env)
+	return env, err
+}
+
+// do sends one request with a JSON body (nil for none) and decodes the
+// answer into out (nil to discard it); a status other than want is an
+// error quoting the response body.
+func (a *api) do(ctx context.Context, method, path string, body []byte, want int, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
 	if err != nil {
-		return env, err
+		return err
 	}
 	req.Header.Set("X-API-Key", a.key)
 	if body != nil {
@@ -67,20 +80,23 @@ func (a *api) call(ctx context.Context, method, path string, body any, want int)
 	}
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		return env, fmt.Errorf("%s %s: %w", method, path, err)
+		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return env, fmt.Errorf("%s %s: read body: %w", method, path, err)
+		return fmt.Errorf("%s %s: read body: %w", method, path, err)
 	}
 	if resp.StatusCode != want {
-		return env, fmt.Errorf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, clip(raw))
+		return fmt.Errorf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, clip(raw))
 	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return env, fmt.Errorf("%s %s: decode body: %w: %s", method, path, err, clip(raw))
+	if out == nil {
+		return nil
 	}
-	return env, nil
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("%s %s: decode body: %w: %s", method, path, err, clip(raw))
+	}
+	return nil
 }
 
 // createSession creates a session; wagate answers 201 with status qr_code.

@@ -15,9 +15,12 @@ const (
 	unitKiB   = "KiB"
 	unitRPS   = "req/s"
 	unitRatio = "ratio"
+	unitMsgPS = "msg/s"
+	unitPct   = "%"
+	unitCount = "count"
 )
 
-var decimals = map[string]int{unitMs: 3, unitS: 2, unitMiB: 1, unitKiB: 1, unitRPS: 0, unitRatio: 3}
+var decimals = map[string]int{unitMs: 3, unitS: 2, unitMiB: 1, unitKiB: 1, unitRPS: 0, unitRatio: 3, unitMsgPS: 0, unitPct: 2, unitCount: 0}
 
 // printer writes figures, one "name value unit" line each, and nothing else.
 type printer struct{ w io.Writer }

@@ -17,7 +17,7 @@ const (
 	benchAPIKey  = "wagate-bench-key"
 	startupRuns  = 5               // startup_first_health_ms is their median
 	settleDelay  = 2 * time.Second // wait before reading an RSS
-	groupList    = "startup,idle,status,sessions"
+	groupList    = "startup,idle,status,sessions,sends,inbound,list1m,webhooks"
 	wagateEngine = "sim"
 )
 
@@ -27,7 +27,11 @@ type bench struct {
 	dur      time.Duration
 	warmup   time.Duration
 	sessions int
+	cpuprof  string // prefix of the children's CPU profiles; "" = none
 	out      printer
+
+	group  string // the group running
+	starts int    // wagate children started, to name their profiles
 }
 
 // groups are run in this order; -only picks some of them.
@@ -39,6 +43,10 @@ var groups = []struct {
 	{"idle", (*bench).idle},
 	{"status", (*bench).status},
 	{"sessions", (*bench).sessionsGroup},
+	{"sends", (*bench).sends},
+	{"inbound", (*bench).inbound},
+	{"list1m", (*bench).list1m},
+	{"webhooks", (*bench).webhooks},
 }
 
 // run runs the selected groups one after the other.
@@ -54,6 +62,7 @@ func (b *bench) run(ctx context.Context, selected map[string]bool) error {
 			continue
 		}
 		progress("group %s", g.name)
+		b.group = g.name
 		if err := g.run(b, ctx); err != nil {
 			return fmt.Errorf("%s: %w", g.name, err)
 		}
@@ -77,16 +86,42 @@ func parseOnly(s string) (map[string]bool, error) {
 	return sel, nil
 }
 
+// wagateOpts changes how startWagateWith starts wagate.
+type wagateOpts struct {
+	dataDir string   // "" = a fresh one inside the child's temp dir
+	env     []string // more variables, e.g. WAGATE_SEND_RATE=0
+}
+
 // startWagate starts a fresh wagate (empty data dir, sim engine) and waits
 // for its first 200 on /health, which it returns as the startup time.
 func (b *bench) startWagate(ctx context.Context) (*child, *api, time.Duration, error) {
+	return b.startWagateWith(ctx, wagateOpts{})
+}
+
+// startWagateWith is startWagate with a data dir of the caller's (kept when
+// the child stops) or more environment.
+func (b *bench) startWagateWith(ctx context.Context, o wagateOpts) (*child, *api, time.Duration, error) {
+	env := o.env
+	if b.cpuprof != "" {
+		b.starts++
+		prof := fmt.Sprintf("%s-%s-%d.pprof", b.cpuprof, b.group, b.starts)
+		if err := os.MkdirAll(filepath.Dir(prof), 0o755); err != nil {
+			return nil, nil, 0, err
+		}
+		env = append(slices.Clip(env), "WAGATE_BENCH_CPUPROFILE="+prof)
+		progress("cpu profile of this wagate: %s (with -bin built from ./connector/cmd/wagate-bench/profwagate)", prof)
+	}
 	c, err := startChild(procSpec{name: "wagate", path: b.bin, build: func(dir string, port int) ([]string, []string) {
-		return nil, []string{
+		data := o.dataDir
+		if data == "" {
+			data = filepath.Join(dir, "data")
+		}
+		return nil, append([]string{
 			"PORT=" + strconv.Itoa(port),
-			"WAGATE_DATA_DIR=" + filepath.Join(dir, "data"),
+			"WAGATE_DATA_DIR=" + data,
 			"WAGATE_API_KEY=" + benchAPIKey,
 			"WAGATE_ENGINE=" + wagateEngine,
-		}
+		}, env...)
 	}})
 	if err != nil {
 		return nil, nil, 0, err

@@ -17,6 +17,7 @@ func main() {
 	flag.StringVar(&b.bin, "bin", "./bin/wagate", "the wagate binary to measure")
 	flag.DurationVar(&b.dur, "dur", 5*time.Second, "measured duration of each load run (after a 1s warm-up)")
 	flag.IntVar(&b.sessions, "sessions", 1000, "sessions to create for the memory figures")
+	flag.StringVar(&b.cpuprof, "cpuprofile", "", "write CPU profiles of the wagate children to PREFIX-<group>-<n>.pprof (needs -bin built from ./connector/cmd/wagate-bench/profwagate)")
 	only := flag.String("only", "", "comma list of figure groups to run: "+groupList+" (default all)")
 	bareAddr := flag.String(bareServerFlag, "", "internal: serve the bare baseline handler on this address")
 	flag.Usage = usage
