@@ -5,7 +5,7 @@ BIN := bin
 PKGS := ./events/... ./shared/... ./connector/... ./functions/... ./infra/...
 export CGO_ENABLED ?= 0
 
-.PHONY: run build test unit e2e lint fmt vet staticcheck bench tidy clean
+.PHONY: run build test unit e2e lint fmt vet staticcheck bench tidy clean aws-check emulator emulator-stop run-aws-local
 
 ## run: build and start the local runtime on :8084 (PORT to change it)
 run: build
@@ -15,9 +15,10 @@ run: build
 build:
 	$(GO) build -trimpath -o $(BIN)/wagate ./connector/cmd/wagate
 
-## test: lint, then every unit, conformance and end-to-end test
-test: lint
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+## test: lint, then every unit, conformance and end-to-end test (the aws
+## integration tests too when the emulator answers: `make emulator`)
+test: lint aws-check
+	WAGATE_AWS_TEST_ENDPOINT=$(AWS_TEST_ENDPOINT) $(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## unit: the tests without the lint step
 unit:
@@ -49,3 +50,60 @@ tidy:
 
 clean:
 	rm -rf $(BIN) _tools/bin
+
+# ---- aws runtime on one machine (docs/aws.md) ----------------------------
+KUMO := _tools/bin/kumo
+KUMO_HOST ?= 127.0.0.1
+KUMO_PORT ?= 4566
+KUMO_URL := http://$(KUMO_HOST):$(KUMO_PORT)
+# Where the aws integration tests look for the emulator (shared/awstest).
+AWS_TEST_ENDPOINT := $(or $(WAGATE_AWS_TEST_ENDPOINT),$(KUMO_URL))
+EMULATOR_DIR := $(BIN)/emulator
+STAGE ?= dev
+# The aws SDK reads these: every client talks to the emulator.
+AWS_LOCAL_ENV := AWS_ENDPOINT_URL=$(KUMO_URL) AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+
+## aws-check: say whether the aws integration tests run (CI=true: they must)
+aws-check:
+	@if curl -sf -m 2 $(AWS_TEST_ENDPOINT)/health >/dev/null 2>&1; then \
+	  echo "aws integration tests: RUN against the emulator at $(AWS_TEST_ENDPOINT)"; \
+	elif [ "$(CI)" = "true" ]; then \
+	  echo "aws integration tests: no emulator at $(AWS_TEST_ENDPOINT), and CI=true requires one" >&2; exit 1; \
+	else \
+	  echo "aws integration tests: SKIPPED (no emulator at $(AWS_TEST_ENDPOINT); start it with \`make emulator\`)"; \
+	fi
+
+$(KUMO):
+	cd _tools/kumo && GOWORK=off $(GO) build -o ../bin/kumo github.com/sivchari/kumo/cmd/kumo
+
+## emulator: build kumo if missing, start it on $(KUMO_URL), provision stage $(STAGE)
+emulator: $(KUMO)
+	@mkdir -p $(EMULATOR_DIR)
+	@if curl -sf -m 2 $(KUMO_URL)/health >/dev/null 2>&1; then \
+	  echo "emulator already answering on $(KUMO_URL)"; \
+	else \
+	  KUMO_HOST=$(KUMO_HOST) KUMO_PORT=$(KUMO_PORT) nohup ./$(KUMO) >$(EMULATOR_DIR)/kumo.log 2>&1 & echo $$! >$(EMULATOR_DIR)/kumo.pid; \
+	  for i in $$(seq 100); do curl -sf -m 1 $(KUMO_URL)/health >/dev/null 2>&1 && break; sleep 0.1; done; \
+	  curl -sf -m 1 $(KUMO_URL)/health >/dev/null || { echo "kumo did not start, see $(EMULATOR_DIR)/kumo.log" >&2; exit 1; }; \
+	  echo "emulator started on $(KUMO_URL) (pid $$(cat $(EMULATOR_DIR)/kumo.pid), log $(EMULATOR_DIR)/kumo.log)"; \
+	fi
+	@$(AWS_LOCAL_ENV) $(GO) run ./connector/cmd/wagate-provision -stage $(STAGE) >$(EMULATOR_DIR)/$(STAGE).env
+	@echo "stage $(STAGE) provisioned: $(EMULATOR_DIR)/$(STAGE).env"
+
+## emulator-stop: stop the kumo that `make emulator` started
+emulator-stop:
+	@if [ -f $(EMULATOR_DIR)/kumo.pid ]; then kill $$(cat $(EMULATOR_DIR)/kumo.pid) 2>/dev/null || true; rm -f $(EMULATOR_DIR)/kumo.pid; echo "emulator stopped"; \
+	else echo "no emulator started by make emulator"; fi
+
+## run-aws-local: the aws runtime on this machine against the emulator: the
+## api function as an HTTP server on PORT (8084), the connector and the
+## webhook function (consuming the rule's queue); Ctrl-C stops all three
+run-aws-local: emulator
+	@mkdir -p $(BIN)/aws
+	$(GO) build -trimpath -o $(BIN)/aws/ ./functions/api ./functions/webhook ./connector/cmd/connector
+	@set -a; . $(EMULATOR_DIR)/$(STAGE).env; export $(AWS_LOCAL_ENV); set +a; \
+	export WAGATE_API_KEY=$${WAGATE_API_KEY:-dev} WAGATE_WEBHOOK_ALLOW_LOOPBACK=$${WAGATE_WEBHOOK_ALLOW_LOOPBACK:-true} \
+	  WAGATE_DATA_DIR=$${WAGATE_DATA_DIR:-./data/aws-local} WAGATE_SIM_PORT=$${WAGATE_SIM_PORT:-8085}; \
+	echo "api on http://localhost:$${PORT:-8084} (X-API-Key: $$WAGATE_API_KEY); sim control on :$$WAGATE_SIM_PORT when WAGATE_ENGINE=sim"; \
+	trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	./$(BIN)/aws/connector & ./$(BIN)/aws/webhook & ./$(BIN)/aws/api & wait

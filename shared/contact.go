@@ -86,7 +86,8 @@ type ContactStats struct {
 type ContactStore interface {
 	// UpsertContacts creates or updates contacts from the engine's contact
 	// store: LID, Phone, Name, FirstName, PushName, BusinessName and
-	// IsWAContact replace the stored values; the profile part is kept. A
+	// IsWAContact replace the stored values (Phone defaults to the number
+	// of a phone JID); the profile part is kept. A
 	// contact given with a phone JID and a LID absorbs a stored contact that
 	// was known by that LID only. Returns EINVALID for a contact without JID.
 	UpsertContacts(ctx context.Context, sessionID string, cs []*Contact) error

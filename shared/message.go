@@ -242,3 +242,11 @@ type MessageStore interface {
 	// DeleteSessionMessages removes every message and chat of a session.
 	DeleteSessionMessages(ctx context.Context, sessionID string) error
 }
+
+// MessageWatcher is implemented by message stores that can signal, within
+// the process, that a message changed (the local runtime); others are polled.
+type MessageWatcher interface {
+	// WatchMessage returns a channel closed at the next change of the
+	// message; stop releases the watch.
+	WatchMessage(sessionID, whatsAppID string) (changed <-chan struct{}, stop func())
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -90,8 +91,9 @@ func checkAgainstOpenAPI(list []exchange) ([]string, error) {
 	openapi3filter.RegisterBodyDecoder("*/*", openapi3filter.FileBodyDecoder)
 	seen := map[string]bool{}
 	var problems []string
-	add := func(x exchange, what string) {
-		key := x.method + " " + x.target + " " + what
+	// One line per (route, status, problem), with an example request.
+	add := func(x exchange, route, what string) {
+		key := x.method + " " + route + " " + strconv.Itoa(x.status) + " " + what
 		if !seen[key] {
 			seen[key] = true
 			problems = append(problems, fmt.Sprintf("%s %s → %d (%s): %s", x.method, x.target, x.status, x.test, what))
@@ -100,13 +102,13 @@ func checkAgainstOpenAPI(list []exchange) ([]string, error) {
 	for _, x := range list {
 		req, err := http.NewRequest(x.method, "http://127.0.0.1"+x.target, nil)
 		if err != nil {
-			add(x, err.Error())
+			add(x, x.target, err.Error())
 			continue
 		}
 		route, params, err := router.FindRoute(req)
 		if err != nil {
 			if !unrouted(x) {
-				add(x, "undocumented route ("+err.Error()+")")
+				add(x, x.target, "undocumented route ("+err.Error()+")")
 			}
 			continue
 		}
@@ -118,11 +120,11 @@ func checkAgainstOpenAPI(list []exchange) ([]string, error) {
 			Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 		}
 		if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-			add(x, oneLine(err.Error()))
+			add(x, route.Path, oneLine(err.Error()))
 			continue
 		}
 		if code := errorCode(x); code != "" && !documentsCode(route, code) {
-			add(x, "error code "+code+" is not in the operation's x-error-codes")
+			add(x, route.Path, "error code "+code+" is not in the operation's x-error-codes")
 		}
 	}
 	sort.Strings(problems)
@@ -170,10 +172,16 @@ func documentsCode(route *routers.Route, code string) bool {
 	return false
 }
 
+// oneLine shortens a validation error to what is wrong: no repeated
+// prefixes, no dump of the schema.
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 600 {
-		s = s[:600] + "…"
+	s = strings.ReplaceAll(s, "validation failed due to: ", "")
+	if i := strings.Index(s, " Schema: "); i > 0 {
+		s = s[:i]
+	}
+	if len(s) > 400 {
+		s = s[:400] + "…"
 	}
 	return s
 }

@@ -138,7 +138,7 @@ func newBlobStore(cfg Config) (*fsblob.Store, error) {
 // returns its control.
 func newEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (wagate.Engine, wagate.SimControl, error) {
 	if cfg.Engine == EngineSim {
-		n, err := sim.New(db.SQL(), sim.Options{})
+		n, err := sim.New(db.SQL(), sim.Options{PushNameEvents: true})
 		if err != nil {
 			return nil, nil, fmt.Errorf("start sim engine: %w", err)
 		}

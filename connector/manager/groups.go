@@ -65,6 +65,11 @@ func (m *Manager) fetchGroup(ctx context.Context, h *host, jid string) (*wagate.
 	} else if err != nil {
 		return nil, err
 	}
+	if g.InviteCode == "" && m.Groups != nil {
+		if old, err := m.Groups.FindGroup(ctx, h.sessionID, jid); err == nil {
+			g.InviteCode = old.InviteCode // WhatsApp's group info does not carry it
+		}
+	}
 	m.storeGroups(ctx, h.sessionID, g)
 	return g, nil
 }

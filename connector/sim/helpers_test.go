@@ -79,6 +79,9 @@ func (r *recorder) handle(ev wagate.EngineEvent) {
 	}
 	r.events <- ev
 	r.inFlight.Add(-1)
+	if me, ok := ev.(wagate.MessageEvent); ok && me.Handled != nil {
+		me.Handled(nil) // the recorder "stores" it at once
+	}
 }
 
 // next returns the next event.

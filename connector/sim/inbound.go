@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	wagate "github.com/wagate/wagate/shared"
 )
@@ -36,9 +38,12 @@ var defaultMimetypes = map[wagate.MessageType]string{
 // Inbound delivers in to the session as a contact's phone would and returns
 // its WhatsApp id (in.ID, or a generated one). The client gets the event the
 // whatsmeow engine would emit: MessageEvent (Status set for a status post;
-// Download returns the media bytes, nil without media; Handled nil: the sim
-// does not wait for the message to be stored), or MessageChangeEvent for an
-// edit or revoke. View-once and ephemeral wrappers are unwrapped, as the
+// Download returns the media bytes, nil without media), or
+// MessageChangeEvent for an edit or revoke. Like WhatsApp, which considers a
+// message delivered only once the device acknowledged it, Inbound waits (up
+// to InboundAckTimeout) until the connector reports the message handled —
+// so a message is never lost to a crash between the two, and callers see it
+// stored when Inbound returns. View-once and ephemeral wrappers are unwrapped, as the
 // engine does, so they make no visible difference.
 //
 // Returns ENOTFOUND if the session is not hosted, EINVALID for a malformed
@@ -53,14 +58,45 @@ func (n *Network) Inbound(ctx context.Context, sessionID string, in wagate.SimIn
 	if err != nil {
 		return "", err
 	}
+	var handled chan error
+	if me, ok := ev.(wagate.MessageEvent); ok {
+		handled = make(chan error, 1)
+		me.Handled = func(err error) {
+			select {
+			case handled <- err:
+			default:
+			}
+		}
+		ev = me
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.state != stateConnected {
+		c.mu.Unlock()
 		return "", c.notConnected()
 	}
 	c.emit(ev)
+	c.noteSender(in)
+	c.mu.Unlock()
+	if handled == nil {
+		return id, nil
+	}
+	t := time.NewTimer(InboundAckTimeout)
+	defer t.Stop()
+	select {
+	case err := <-handled:
+		if err != nil {
+			return "", fmt.Errorf("the session did not store message %s: %w", id, err)
+		}
+	case <-t.C:
+		return "", wagate.Errorf(wagate.EUNAVAILABLE, "the session did not acknowledge message %s in %s", id, InboundAckTimeout)
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 	return id, nil
 }
+
+// InboundAckTimeout bounds how long Inbound waits for the connector.
+const InboundAckTimeout = 10 * time.Second
 
 // inboundEvent builds the event of in, received now, and returns it with
 // the message id.

@@ -132,8 +132,8 @@ func TestInbound(t *testing.T) {
 				ts.Location() != time.UTC || ts.Nanosecond()%int(time.Millisecond) != 0 {
 				t.Errorf("timestamp %v, want now in UTC milliseconds", ts)
 			}
-			if ev.Status != in.Status || ev.Handled != nil {
-				t.Errorf("event Status %v, Handled set %v; want %v, false", ev.Status, ev.Handled != nil, in.Status)
+			if ev.Status != in.Status || ev.Handled == nil {
+				t.Errorf("event Status %v, Handled set %v; want %v, true (Inbound waits for the ack)", ev.Status, ev.Handled != nil, in.Status)
 			}
 			got := *m
 			got.Timestamp = time.Time{}

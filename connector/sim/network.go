@@ -75,7 +75,11 @@ type Options struct {
 	SendDelay      time.Duration // latency of Send (default 0)
 	AutoDeliver    time.Duration // > 0: a delivered receipt follows each new send after this long (default 0: off)
 	LedgerSize     int           // sent messages and read receipts remembered (default DefaultLedgerSize)
-	Logger         *slog.Logger  // default slog.Default()
+	// PushNameEvents emits a ContactsEvent when someone writes to an account
+	// for the first time or with a new push name, as whatsmeow's PushName
+	// does (default off: message tests then see message events only).
+	PushNameEvents bool
+	Logger         *slog.Logger // default slog.Default()
 }
 
 func (o Options) withDefaults() Options {
@@ -117,7 +121,9 @@ type Network struct {
 	mu    sync.Mutex
 	hosts map[string]*Client // sessionID → the client hosting it
 
-	ledger ledger // sent messages and read receipts (message.go)
+	ledger ledger         // sent messages and read receipts (message.go)
+	dir    directoryState // who wrote to which account (directory.go)
+	groups groupState     // the groups of the network (groups.go)
 }
 
 var (

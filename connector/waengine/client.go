@@ -90,6 +90,8 @@ func newClient(device *store.Device, sessionID string, log *slog.Logger, opts op
 		handledWait: handledTimeout,
 	}
 	wa.AddEventHandlerWithSuccessStatus(route(r, d))
+	// Contacts and groups (directory_watch.go).
+	wa.AddEventHandler((&watcher{log: log, out: c.out, dev: c.dev, src: storeContacts{device}}).handle)
 	return c
 }
 

@@ -12,6 +12,9 @@ import (
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /health", s.handleHealth)
 	mux.HandleFunc("GET /ready", s.handleReady)
+	if s.Metrics != nil {
+		mux.HandleFunc("GET /metrics", s.authed(s.Metrics.Handler().ServeHTTP))
+	}
 	mux.HandleFunc("GET /files/{token}", s.handleFile)
 	mux.Handle("GET /console/", console.Handler())
 	mux.Handle("GET /console", http.RedirectHandler(console.Prefix, http.StatusMovedPermanently))

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/metrics"
 	"github.com/wagate/wagate/shared/service"
 )
 
@@ -34,7 +35,9 @@ type Server struct {
 	RateLimit RateLimit
 	// Ready reports whether the runtime's dependencies are reachable; nil = always.
 	Ready func(r *http.Request) error
-	Log   *slog.Logger
+	// Metrics is served on GET /metrics (Prometheus text) behind the API key; nil = no such route.
+	Metrics *metrics.Registry
+	Log     *slog.Logger
 
 	keyHashes [][32]byte
 	limits    limiters

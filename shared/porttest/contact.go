@@ -53,6 +53,10 @@ func contactUpsert(t *testing.T, st wagate.ContactStore) {
 	}
 	_, err := st.FindContact(t.Context(), "s2", "34600000001")
 	wantCode(t, err, wagate.ENOTFOUND)
+	upsertContacts(t, st, "s1", &wagate.Contact{JID: "34600000006@s.whatsapp.net", PushName: "Eva"})
+	if eva, err := st.FindContact(t.Context(), "s1", "34600000006"); err != nil || eva.Phone != "34600000006" {
+		t.Fatalf("a contact given without Phone is found by its number: %+v, %v", eva, err)
+	}
 
 	// a second upsert replaces the names (also with empty ones)
 	again := newContact("34600000001", "Ana G.")

@@ -159,18 +159,17 @@ func (s *Contacts) Info(ctx context.Context, sessionKey, contactID string) (*Con
 	return &ContactDetails{Contact: s.afterLookup(ctx, sess.SessionID, j, *res)}, nil, nil
 }
 
-// afterLookup returns the contact as the connector stored it after the
-// look-up, or one built from the result if it cannot be read.
+// afterLookup is the stored contact (names) with the profile the look-up
+// returned (the connector caches it too; this does not depend on that).
 func (s *Contacts) afterLookup(ctx context.Context, sessionID, j string, res events.ContactInfoResult) *wagate.Contact {
-	if c, err := s.Store.FindContact(ctx, sessionID, firstNonEmpty(res.JID, j)); err == nil {
-		return c
+	key := firstNonEmpty(res.JID, j)
+	c, err := s.Store.FindContact(ctx, sessionID, key)
+	if err != nil {
+		c = &wagate.Contact{SessionID: sessionID, JID: key, Phone: jid.Phone(key), IsWAContact: true}
 	}
 	p := wire.ContactProfile(res)
-	c := &wagate.Contact{
-		SessionID: sessionID, JID: firstNonEmpty(res.JID, j), LID: p.LID, BusinessName: p.BusinessName, IsWAContact: true,
-		About: p.About, PictureID: p.PictureID, PictureURL: p.PictureURL, Business: p.Business, ProfileAt: p.FetchedAt,
-	}
-	c.Phone = jid.Phone(c.JID)
+	c.LID, c.BusinessName = firstNonEmpty(p.LID, c.LID), firstNonEmpty(p.BusinessName, c.BusinessName)
+	c.About, c.PictureID, c.PictureURL, c.Business, c.ProfileAt = p.About, p.PictureID, p.PictureURL, p.Business, p.FetchedAt
 	return c
 }
 

@@ -82,14 +82,17 @@ func (s *Messages) Send(ctx context.Context, sessionKey string, in SendInput) (*
 			return nil, err
 		}
 	}
-	stored, created, err := s.Store.InsertMessage(ctx, m)
+	// From here on the client giving up must not leave a stored message
+	// without its queued send: the writes ignore the request's cancellation.
+	wctx := context.WithoutCancel(ctx)
+	stored, created, err := s.Store.InsertMessage(wctx, m)
 	if err != nil {
 		return nil, err
 	}
 	if !created { // a concurrent twin with the same key won the insert
 		return s.resume(ctx, stored), nil
 	}
-	if err := s.enqueueSend(ctx, stored); err != nil {
+	if err := s.enqueueSend(wctx, stored); err != nil {
 		return nil, err
 	}
 	return s.waitSent(ctx, stored), nil
@@ -102,7 +105,7 @@ func (s *Messages) resume(ctx context.Context, m *wagate.Message) *wagate.Messag
 	if m.Status != wagate.StatusPending {
 		return m
 	}
-	if err := s.enqueueSend(ctx, m); err != nil {
+	if err := s.enqueueSend(context.WithoutCancel(ctx), m); err != nil {
 		return m
 	}
 	return s.waitSent(ctx, m)
@@ -126,31 +129,46 @@ func (s *Messages) enqueueSend(ctx context.Context, m *wagate.Message) error {
 	return nil
 }
 
-// waitSent re-reads the message until it left (or failed) or the wait ends.
-// It never fails: the command is queued, the answer is the state as is.
+// waitSent waits until the message left (or failed) or the wait ends, and
+// returns it as it is then. It never fails: the command is queued. Stores
+// that signal changes in-process are waited on; others are polled.
 func (s *Messages) waitSent(ctx context.Context, m *wagate.Message) *wagate.Message {
 	wait := s.SendWait
 	if wait == 0 {
 		wait = SendWaitDefault
 	}
 	deadline := time.Now().Add(wait)
-	delay := time.Millisecond
-	for time.Now().Before(deadline) {
+	watcher, watched := s.Store.(wagate.MessageWatcher)
+	poll := time.Millisecond
+	for {
+		changed, stop := (<-chan struct{})(nil), func() {}
+		if watched {
+			changed, stop = watcher.WatchMessage(m.SessionID, m.WhatsAppID) // before the read: no change is missed
+		}
+		if cur, err := s.Store.FindMessage(ctx, m.SessionID, m.WhatsAppID); err == nil {
+			m = cur
+		}
+		left := time.Until(deadline)
+		if m.Status != wagate.StatusPending || left <= 0 {
+			stop()
+			return m
+		}
+		if !watched {
+			left = min(left, poll)
+			poll = min(poll*2, 25*time.Millisecond)
+		}
+		timer := time.NewTimer(left)
 		select {
 		case <-ctx.Done():
+		case <-changed:
+		case <-timer.C:
+		}
+		timer.Stop()
+		stop()
+		if ctx.Err() != nil {
 			return m
-		case <-time.After(delay):
 		}
-		cur, err := s.Store.FindMessage(ctx, m.SessionID, m.WhatsAppID)
-		if err == nil {
-			m = cur
-			if cur.Status != wagate.StatusPending {
-				return cur
-			}
-		}
-		delay = min(delay*2, 25*time.Millisecond)
 	}
-	return m
 }
 
 // NewWhatsAppID mints a message id in WhatsApp Web's form: "3EB0" and 18

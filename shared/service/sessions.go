@@ -66,10 +66,11 @@ func (s *Sessions) Create(ctx context.Context, in CreateInput) (*wagate.Session,
 		Status:      wagate.StatusConnecting,
 		AutoConnect: true,
 	}
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
+	wctx := context.WithoutCancel(ctx) // a stored session always gets its connect command
+	if err := s.Store.CreateSession(wctx, sess); err != nil {
 		return nil, err
 	}
-	if err := s.enqueue(ctx, events.CmdSessionConnect, sess.SessionID, nil); err != nil {
+	if err := s.enqueue(wctx, events.CmdSessionConnect, sess.SessionID, nil); err != nil {
 		return nil, err
 	}
 	return s.waitFor(ctx, sess.SessionID, s.wait(s.CreateWait, CreateWait), settled)

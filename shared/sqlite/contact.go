@@ -85,7 +85,7 @@ func upsertContact(ctx context.Context, q querier, sessionID string, c *wagate.C
 	if c.LID != "" || row.JID == c.JID {
 		row.LID = firstNonEmpty(c.LID, row.LID)
 	}
-	row.Phone = firstNonEmpty(c.Phone, row.Phone)
+	row.Phone = firstNonEmpty(c.Phone, firstNonEmpty(row.Phone, phoneOfJID(row.JID)))
 	row.Name, row.FirstName, row.PushName, row.BusinessName = c.Name, c.FirstName, c.PushName, c.BusinessName
 	row.IsWAContact = c.IsWAContact
 	row.UpdatedAt = now

@@ -33,7 +33,10 @@ const (
 
 	// maxIdleConns keeps a few connections open: opening one re-runs the
 	// pragmas above.
-	maxIdleConns = 4
+	maxIdleConns = 32 // readers in parallel without reopening connections
+	// maxOpenConns caps connections so an overload queues requests instead
+	// of opening hundreds of connections.
+	maxOpenConns = 64
 
 	// recheckInterval bounds how long a waiting Receive or Claim sleeps
 	// without looking at its table, as a safety net behind the in-process
@@ -76,6 +79,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %q: %w", path, err)
 	}
 	sdb.SetMaxIdleConns(maxIdleConns)
+	sdb.SetMaxOpenConns(maxOpenConns)
 	db := &DB{
 		sql:            sdb,
 		path:           path,
@@ -169,19 +173,59 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error, committed fu
 // stmt returns query prepared for tx; the preparation is kept for the next
 // transactions on the same connection.
 func (db *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st), nil
+}
+
+// prepared returns the cached prepared statement of query, preparing it
+// the first time.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
 	st, ok := db.stmts[query]
 	if !ok {
 		var err error
 		if st, err = db.sql.PrepareContext(ctx, query); err != nil {
-			db.stmtMu.Unlock()
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
 		db.stmts[query] = st
 	}
-	db.stmtMu.Unlock()
-	return tx.StmtContext(ctx, st), nil
+	return st, nil
 }
+
+// reader runs queries outside transactions through the statement cache, so
+// hot read paths (message lookups, lists) never prepare the same text twice.
+type reader struct{ db *DB }
+
+func (r reader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := r.db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (r reader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := r.db.prepared(ctx, query)
+	if err != nil {
+		return r.db.sql.QueryRowContext(ctx, query, args...) // reports err through Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (r reader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := r.db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// rd is the DB's prepared-statement reader.
+func (db *DB) rd() reader { return reader{db} }
 
 // exec runs a prepared query in tx.
 func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {

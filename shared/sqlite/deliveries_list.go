@@ -16,7 +16,7 @@ const maxDeliveryTotal = 10_000
 
 // FindDelivery returns the delivery with this id and its attempts in order.
 func (st *DeliveryStore) FindDelivery(ctx context.Context, id string) (*wagate.WebhookDelivery, []wagate.WebhookAttempt, error) {
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = ?`, id)
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = ?`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find delivery %q: %w", id, err)
 	}
@@ -35,7 +35,7 @@ func (st *DeliveryStore) FindDelivery(ctx context.Context, id string) (*wagate.W
 }
 
 func (st *DeliveryStore) attempts(ctx context.Context, id string) ([]wagate.WebhookAttempt, error) {
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT n, at, url, status_code, latency_ms, error
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT n, at, url, status_code, latency_ms, error
 		FROM webhook_attempts WHERE delivery_id = ? ORDER BY n`, id)
 	if err != nil {
 		return nil, fmt.Errorf("select attempts: %w", err)
@@ -71,7 +71,7 @@ func (st *DeliveryStore) attempts(ctx context.Context, id string) ([]wagate.Webh
 func (st *DeliveryStore) ListDeliveries(ctx context.Context, f wagate.DeliveryFilter) ([]*wagate.WebhookDelivery, int, error) {
 	where, args := deliveryWhere(f, true)
 	offset, limit := max(f.Offset, 0), listLimit(f.Limit)
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE `+where+`
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE `+where+`
 		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list deliveries: %w", err)
@@ -81,7 +81,7 @@ func (st *DeliveryStore) ListDeliveries(ctx context.Context, f wagate.DeliveryFi
 		return nil, 0, fmt.Errorf("list deliveries: %w", err)
 	}
 	var total int
-	if err := st.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries WHERE `+where+` LIMIT ?)`,
+	if err := st.db.rd().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries WHERE `+where+` LIMIT ?)`,
 		append(args, maxDeliveryTotal)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count deliveries: %w", err)
 	}

@@ -56,7 +56,7 @@ func (st *MediaStore) InsertMedia(ctx context.Context, f *wagate.MediaFile) erro
 
 // FindMedia returns the file with this id.
 func (st *MediaStore) FindMedia(ctx context.Context, id string) (*wagate.MediaFile, error) {
-	f, err := scanMedia(st.db.sql.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media_files WHERE id = ?`, id))
+	f, err := scanMedia(st.db.rd().QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media_files WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, wagate.Errorf(wagate.ENOTFOUND, "Media %s not found", id)
 	}
@@ -69,7 +69,7 @@ func (st *MediaStore) FindMedia(ctx context.Context, id string) (*wagate.MediaFi
 // ListMedia returns a page of the session's files, newest first, and how
 // many the session has.
 func (st *MediaStore) ListMedia(ctx context.Context, sessionID string, offset, limit int) ([]*wagate.MediaFile, int, error) {
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media_files WHERE session_id = ?
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT `+mediaColumns+` FROM media_files WHERE session_id = ?
 		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, sessionID, listLimit(limit), max(offset, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list media of session %q: %w", sessionID, err)
@@ -87,7 +87,7 @@ func (st *MediaStore) ListMedia(ctx context.Context, sessionID string, offset, l
 		return nil, 0, fmt.Errorf("list media of session %q: %w", sessionID, err)
 	}
 	var total int
-	if err := st.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM media_files WHERE session_id = ?`, sessionID).Scan(&total); err != nil {
+	if err := st.db.rd().QueryRowContext(ctx, `SELECT COUNT(*) FROM media_files WHERE session_id = ?`, sessionID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count media of session %q: %w", sessionID, err)
 	}
 	return list, total, nil

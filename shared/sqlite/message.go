@@ -21,7 +21,8 @@ var _ wagate.MessageStore = (*MessageStore)(nil)
 // A message is unread while it is inbound, not seen and not from history
 // sync; the partial indexes of migration 0004 hold exactly those rows.
 type MessageStore struct {
-	db *DB
+	db      *DB
+	watches watches
 }
 
 // NewMessageStore returns the message store of db.
@@ -106,10 +107,10 @@ func findOne(ctx context.Context, q querier, where string, args ...any) (*wagate
 // FindMessage returns the session's message whose WhatsApp id, or else
 // numeric id, is key.
 func (st *MessageStore) FindMessage(ctx context.Context, sessionID, key string) (*wagate.Message, error) {
-	m, err := findOne(ctx, st.db.sql, `session_id = ? AND whatsapp_id = ?`, sessionID, key)
+	m, err := findOne(ctx, st.db.rd(), `session_id = ? AND whatsapp_id = ?`, sessionID, key)
 	if m == nil && err == nil {
 		if id, perr := strconv.ParseInt(key, 10, 64); perr == nil && id > 0 {
-			m, err = findOne(ctx, st.db.sql, `id = ? AND session_id = ?`, id, sessionID)
+			m, err = findOne(ctx, st.db.rd(), `id = ? AND session_id = ?`, id, sessionID)
 		}
 	}
 	if err != nil {
@@ -126,7 +127,7 @@ func (st *MessageStore) FindByIdempotencyKey(ctx context.Context, sessionID, key
 	var m *wagate.Message
 	var err error
 	if key != "" {
-		m, err = findOne(ctx, st.db.sql, `session_id = ? AND idempotency_key = ? AND idempotency_key <> ''`, sessionID, key)
+		m, err = findOne(ctx, st.db.rd(), `session_id = ? AND idempotency_key = ? AND idempotency_key <> ''`, sessionID, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find message with idempotency key %q of session %q: %w", key, sessionID, err)
@@ -163,7 +164,11 @@ func (st *MessageStore) UpdateMessage(ctx context.Context, sessionID, whatsAppID
 		}
 		_, err = ptx.ExecContext(ctx, `UPDATE messages SET `+messageSets+` WHERE id = ?`, append(values, m.ID)...)
 		return err
-	}, nil)
+	}, func() {
+		if changed {
+			st.watches.notify(sessionID + "\x00" + whatsAppID)
+		}
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("update message %q of session %q: %w", whatsAppID, sessionID, err)
 	}

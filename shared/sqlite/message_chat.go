@@ -53,7 +53,7 @@ func (st *MessageStore) ListChats(ctx context.Context, sessionID string, offset,
 	if err := st.attachLastMessages(ctx, chats, lastIDs); err != nil {
 		return nil, 0, fmt.Errorf("list chats of session %q: %w", sessionID, err)
 	}
-	total, err := readCounter(ctx, st.db.sql, sessionID, dimChats)
+	total, err := readCounter(ctx, st.db.rd(), sessionID, dimChats)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list chats of session %q: %w", sessionID, err)
 	}
@@ -61,7 +61,7 @@ func (st *MessageStore) ListChats(ctx context.Context, sessionID string, offset,
 }
 
 func (st *MessageStore) listChats(ctx context.Context, sessionID string, offset, limit int) ([]*wagate.Chat, []int64, error) {
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT session_id, chat_id, name, is_group, unread_count, total_messages,
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT session_id, chat_id, name, is_group, unread_count, total_messages,
 		archived, pinned, muted, last_message_id
 		FROM chats WHERE session_id = ? ORDER BY last_message_at DESC, chat_id LIMIT ? OFFSET ?`, sessionID, limit, offset)
 	if err != nil {
@@ -96,7 +96,7 @@ func (st *MessageStore) attachLastMessages(ctx context.Context, chats []*wagate.
 	for i, id := range lastIDs {
 		args[i] = id
 	}
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("last messages: %w", err)
 	}

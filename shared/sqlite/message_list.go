@@ -49,7 +49,7 @@ func pageByID(where string) string {
 func (st *MessageStore) ListMessages(ctx context.Context, f wagate.MessageFilter) ([]*wagate.Message, int, error) {
 	where, args := messageWhere(f)
 	offset, limit := max(f.Offset, 0), listLimit(f.Limit)
-	rows, err := st.db.sql.QueryContext(ctx, pageByID(where), append(args, limit, offset)...)
+	rows, err := st.db.rd().QueryContext(ctx, pageByID(where), append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list messages of session %q: %w", f.SessionID, err)
 	}
@@ -106,17 +106,17 @@ func (st *MessageStore) messageTotal(ctx context.Context, f wagate.MessageFilter
 	if f.Since.IsZero() && f.Until.IsZero() {
 		switch {
 		case f.ChatID == "" && f.Type == "" && f.FromMe == nil:
-			return readCounter(ctx, st.db.sql, f.SessionID, dimAll)
+			return readCounter(ctx, st.db.rd(), f.SessionID, dimAll)
 		case f.ChatID != "" && f.Type == "" && f.FromMe == nil:
 			return st.chatTotal(ctx, f.SessionID, f.ChatID)
 		case f.ChatID == "" && f.Type != "" && f.FromMe == nil:
-			return readCounter(ctx, st.db.sql, f.SessionID, dimType(f.Type))
+			return readCounter(ctx, st.db.rd(), f.SessionID, dimType(f.Type))
 		case f.ChatID == "" && f.Type == "" && f.FromMe != nil:
-			return readCounter(ctx, st.db.sql, f.SessionID, dimFromMe(*f.FromMe))
+			return readCounter(ctx, st.db.rd(), f.SessionID, dimFromMe(*f.FromMe))
 		}
 	}
 	var n int
-	err := st.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE `+where+` LIMIT ?)`,
+	err := st.db.rd().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE `+where+` LIMIT ?)`,
 		append(args, maxCountedTotal)...).Scan(&n)
 	return n, err
 }
@@ -124,7 +124,7 @@ func (st *MessageStore) messageTotal(ctx context.Context, f wagate.MessageFilter
 // chatTotal returns the number of messages of a chat (0 for no chat).
 func (st *MessageStore) chatTotal(ctx context.Context, sessionID, chatID string) (int, error) {
 	var n int
-	err := st.db.sql.QueryRowContext(ctx, `SELECT COALESCE(MAX(total_messages), 0) FROM chats WHERE session_id = ? AND chat_id = ?`,
+	err := st.db.rd().QueryRowContext(ctx, `SELECT COALESCE(MAX(total_messages), 0) FROM chats WHERE session_id = ? AND chat_id = ?`,
 		sessionID, chatID).Scan(&n)
 	return n, err
 }

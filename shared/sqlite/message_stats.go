@@ -15,7 +15,7 @@ import (
 // meant for dashboards, not for every request.
 func (st *MessageStore) Stats(ctx context.Context, sessionID string, since, until time.Time) (*wagate.MessageStats, error) {
 	where, args := messageWhere(wagate.MessageFilter{SessionID: sessionID, Since: since, Until: until})
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT type, status, from_me, substr(timestamp, 1, 10), COUNT(*)
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT type, status, from_me, substr(timestamp, 1, 10), COUNT(*)
 		FROM messages WHERE `+where+` GROUP BY 1, 2, 3, 4`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("message stats of session %q: %w", sessionID, err)
@@ -55,7 +55,7 @@ func (st *MessageStore) Stats(ctx context.Context, sessionID string, since, unti
 // first, and how many there are (from the counters).
 func (st *MessageStore) ListUnread(ctx context.Context, offset, limit int) ([]*wagate.Message, int, error) {
 	// The unread terms are literal so the partial index messages_unread applies.
-	rows, err := st.db.sql.QueryContext(ctx, pageByID(`from_me = 0 AND seen = 0 AND history = 0`), listLimit(limit), max(offset, 0))
+	rows, err := st.db.rd().QueryContext(ctx, pageByID(`from_me = 0 AND seen = 0 AND history = 0`), listLimit(limit), max(offset, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("list unread messages: %w", err)
 	}
@@ -63,7 +63,7 @@ func (st *MessageStore) ListUnread(ctx context.Context, offset, limit int) ([]*w
 	if err != nil {
 		return nil, 0, fmt.Errorf("list unread messages: %w", err)
 	}
-	total, err := sumCounter(ctx, st.db.sql, dimUnread)
+	total, err := sumCounter(ctx, st.db.rd(), dimUnread)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list unread messages: %w", err)
 	}

@@ -1,40 +1,14 @@
 package sqlite
 
 import (
-	"slices"
-
 	wagate "github.com/wagate/wagate/shared"
 )
 
-// applyUpdate sets the non-nil fields of u on s. A zero time clears
-// QRExpiresAt or LastActivity; an empty slice clears the webhook events.
+// applyUpdate applies u to s (wagate.Session.Apply) and makes the result
+// what it reads back as from the table.
 func applyUpdate(s *wagate.Session, u wagate.SessionUpdate) {
-	setIf(&s.Name, u.Name)
-	setIf(&s.PhoneNumber, u.PhoneNumber)
-	setIf(&s.Webhook.URL, u.WebhookURL)
-	setIf(&s.Webhook.Secret, u.WebhookSecret)
-	if u.WebhookEvents != nil {
-		s.Webhook.Events = slices.Clone(*u.WebhookEvents)
-	}
-	setIf(&s.Webhook.SendToFrappe, u.SendToFrappe)
-	setIf(&s.AutoConnect, u.AutoConnect)
-
-	setIf(&s.Status, u.Status)
-	setIf(&s.Reason, u.Reason)
-	setIf(&s.ReasonDetail, u.ReasonDetail)
-	setIf(&s.QRCode, u.QRCode)
-	setIf(&s.QRExpiresAt, u.QRExpiresAt)
-	setIf(&s.PairingCode, u.PairingCode)
-	setIf(&s.DeviceJID, u.DeviceJID)
-	setIf(&s.Profile, u.Profile)
-	setIf(&s.LastActivity, u.LastActivity)
+	s.Apply(u)
 	canonicalize(s)
-}
-
-func setIf[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
 
 // canonicalize makes s equal to what it reads back as from the table, so the

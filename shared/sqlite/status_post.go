@@ -84,7 +84,7 @@ func (st *StatusStore) ListStatuses(ctx context.Context, sessionID string, activ
 	if activeOnly {
 		where, args = where+` AND expires_at > ?`, append(args, formatTime(now))
 	}
-	rows, err := st.db.sql.QueryContext(ctx, `SELECT `+statusColumns+` FROM statuses WHERE `+where+newestFirst+` LIMIT ? OFFSET ?`,
+	rows, err := st.db.rd().QueryContext(ctx, `SELECT `+statusColumns+` FROM statuses WHERE `+where+newestFirst+` LIMIT ? OFFSET ?`,
 		append(args, listLimit(limit), max(offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list statuses of session %q: %w", sessionID, err)
@@ -102,7 +102,7 @@ func (st *StatusStore) ListStatuses(ctx context.Context, sessionID string, activ
 		return nil, 0, fmt.Errorf("list statuses of session %q: %w", sessionID, err)
 	}
 	var total int
-	if err := st.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM statuses WHERE `+where, args...).Scan(&total); err != nil {
+	if err := st.db.rd().QueryRowContext(ctx, `SELECT COUNT(*) FROM statuses WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count statuses of session %q: %w", sessionID, err)
 	}
 	return list, total, nil
@@ -111,10 +111,10 @@ func (st *StatusStore) ListStatuses(ctx context.Context, sessionID string, activ
 // FindStatus returns the session's status whose WhatsApp id, or else numeric
 // id, is key.
 func (st *StatusStore) FindStatus(ctx context.Context, sessionID, key string) (*wagate.StatusPost, error) {
-	p, err := findStatus(ctx, st.db.sql, `session_id = ? AND whatsapp_id = ?`, sessionID, key)
+	p, err := findStatus(ctx, st.db.rd(), `session_id = ? AND whatsapp_id = ?`, sessionID, key)
 	if p == nil && err == nil {
 		if id, perr := strconv.ParseInt(key, 10, 64); perr == nil && id > 0 {
-			p, err = findStatus(ctx, st.db.sql, `id = ? AND session_id = ?`, id, sessionID)
+			p, err = findStatus(ctx, st.db.rd(), `id = ? AND session_id = ?`, id, sessionID)
 		}
 	}
 	if err != nil {

@@ -185,8 +185,8 @@ func openLoop(ctx context.Context, rate float64, warmup, dur time.Duration, do c
 		case <-lctx.Done():
 			wg.Wait()
 			return nil, fmt.Errorf("open loop: %w", context.Cause(lctx))
-		case now := <-tick.C:
-			due := min(total, int(now.Sub(start)/interval)+1)
+		case <-tick.C:
+			due := min(total, int(time.Since(start)/interval)+1)
 			for ; next < due; next++ {
 				seq, sched := next, start.Add(time.Duration(next)*interval)
 				wg.Go(func() {

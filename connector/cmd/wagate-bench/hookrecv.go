@@ -113,7 +113,7 @@ func (r *hookReceiver) waitUnique(ctx context.Context, want int, idle time.Durat
 	s := r.stats()
 	progressAt, seen := time.Now(), s.unique
 	for s.unique < want && time.Since(progressAt) < idle && ctx.Err() == nil {
-		_ = sleep(ctx, storedPoll)
+		_ = sleep(ctx, hookPoll)
 		if s = r.stats(); s.unique > seen {
 			progressAt, seen = time.Now(), s.unique
 		}

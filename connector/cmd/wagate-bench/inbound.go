@@ -13,7 +13,7 @@ const (
 	inboundWorkers  = 64
 	inboundContacts = 1000 // distinct senders (chats) per session
 	storedTimeout   = 2 * time.Minute
-	storedPoll      = 10 * time.Millisecond
+	storedPoll      = 100 * time.Millisecond // each poll is inboundSessions GETs: keep their load small
 )
 
 // inbound: inboundSessions connected sessions; inboundWorkers workers post

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -63,32 +64,41 @@ func (b *bench) sends(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.checkAlive(c, ol, "sends open loop"); err != nil {
-		return err
+	// Too many failures fail the group, but only after the figures and the
+	// loss check: what was stored of the failed sends tells why they failed.
+	olErr := b.checkAlive(c, ol, "sends open loop")
+	if c.exited() {
+		return olErr
 	}
 	if n := ol.count(statusPend); n > 0 {
 		progress("sends: %d of %d open-loop answers were pending", n, ol.count())
 	}
-	b.out.figure(fmt.Sprintf("send_%drps_p50_ms", sendRate), ol.pctMs(50), unitMs)
-	b.out.figure(fmt.Sprintf("send_%drps_p99_ms", sendRate), ol.pctMs(99), unitMs)
+	if olErr == nil { // the latencies of a failing run leave out its slowest calls
+		b.out.figure(fmt.Sprintf("send_%drps_p50_ms", sendRate), ol.pctMs(50), unitMs)
+		b.out.figure(fmt.Sprintf("send_%drps_p99_ms", sendRate), ol.pctMs(99), unitMs)
+	}
 
 	stored, err := a.sumTotals(ctx, sessions, "fromMe=true&limit=1")
 	if err != nil {
-		return err
+		return errors.Join(olErr, err)
 	}
 	sent := int(made.Load())
 	progress("sends: %d sends answered, %d stored, %d failed", sent, stored, cl.failures+ol.failures)
 	if stored > sent {
-		progress("sends: %d more messages stored than sends answered (failed sends that were stored?)", stored-sent)
+		progress("sends: %d more messages stored than sends answered: failed sends were stored", stored-sent)
 	}
 	b.out.figure("send_lost", float64(sent-stored), unitCount)
-	return nil
+	return olErr
 }
 
-// checkAlive fails a run whose server died or whose calls failed too often.
+// checkAlive fails a run whose server died or whose calls failed too
+// often, with the tail of the server's log.
 func (b *bench) checkAlive(c *child, t *tally, what string) error {
 	if c.exited() {
 		return c.exitError()
 	}
-	return t.check(what)
+	if err := t.check(what); err != nil {
+		return fmt.Errorf("%w; wagate log tail:\n%s", err, c.logTail())
+	}
+	return nil
 }

@@ -19,6 +19,7 @@ const (
 	hookIdle     = 15 * time.Second // no new delivery for this long ends a wait
 	hookDrain    = 10 * time.Second // the latency run's wait for stragglers
 	hookContacts = 1000
+	hookPoll     = 10 * time.Millisecond // the receiver is in-process: polling it is free
 )
 
 // webhooks: hookSessions sessions whose webhooks (event "message") go to a
@@ -117,7 +118,7 @@ func (b *bench) hookLatency(ctx context.Context, c *child, recv *hookReceiver, p
 	}
 	deadline := time.Now().Add(hookDrain)
 	for recv.stats().unique < len(sent) && time.Now().Before(deadline) {
-		if err := sleep(ctx, storedPoll); err != nil {
+		if err := sleep(ctx, hookPoll); err != nil {
 			return err
 		}
 	}

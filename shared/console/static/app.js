@@ -17,6 +17,7 @@ function show(view) {
   current?.stop?.();
   current = view;
   main.replaceChildren(view.el);
+  window.scrollTo(0, 0);
   (view.focus ?? view.el.querySelector('h1'))?.focus({ preventScroll: true });
 }
 

@@ -3,6 +3,7 @@
 
 import { api, seg } from './api.js';
 import { h, announce, showError, setText, when, replaceKeepingFocus } from './dom.js';
+import { contact } from './status.js';
 
 const LIMIT = 20;
 
@@ -40,7 +41,7 @@ export function messagesPanel(id) {
     chatId = next;
     chatsKey = '';
     messagesKey = '';
-    setText(listHeading, chatId ? `Messages with ${chatNames.get(chatId) || chatId}` : 'Latest messages');
+    setText(listHeading, chatId ? `Messages with ${contact(chatNames.get(chatId) || chatId)}` : 'Latest messages');
     if (chatId && !send.to.value) send.to.value = chatId;
     refresh();
   }
@@ -60,7 +61,7 @@ export function messagesPanel(id) {
       unread > 0 && h('span', { class: 'count' }, `${unread}`, h('span', { class: 'vh' }, ' unread'))));
     replaceKeepingFocus(chatList, [
       item('', 'All chats'),
-      ...chats.map((c) => item(c.chatId, c.name || c.chatId, preview(c.lastMessage), c.unreadCount)),
+      ...chats.map((c) => item(c.chatId, contact(c.name) || contact(c.chatId), preview(c.lastMessage), c.unreadCount)),
     ]);
   }
 
@@ -94,7 +95,8 @@ function preview(m) {
 }
 
 function message(m) {
-  const who = m.fromMe ? `You → ${m.chatId}` : (m.senderName ? `${m.senderName} (${m.from})` : m.from || m.chatId);
+  const from = contact(m.from || m.chatId);
+  const who = m.fromMe ? `You → ${contact(m.chatId)}` : (m.senderName ? `${m.senderName} (${from})` : from);
   const body = m.revoked ? 'This message was deleted.' : (m.body || describe(m));
   return h('li', { class: `msg ${m.fromMe ? 'out' : 'in'}`, 'data-id': m.whatsappMessageId },
     h('p', { class: 'msg-meta' },
@@ -141,15 +143,15 @@ function sendForm(id, sent) {
   }
   const el = h('form', { id: 'send-form', class: 'send', onsubmit, 'aria-labelledby': 'send-h' },
     h('h3', { id: 'send-h' }, 'Send a test message'),
-    h('div', { class: 'inline-form' },
+    h('div', { class: 'send-grid' },
       h('div', { class: 'field' },
         h('label', { for: 'send-to' }, 'To'),
         to,
         h('p', { id: 'send-to-hint', class: 'hint' }, 'Phone number with country code, or a chat id.')),
-      h('div', { class: 'field grow' },
+      h('div', { class: 'field' },
         h('label', { for: 'send-message' }, 'Message'),
-        text),
-      h('div', { class: 'field submit' }, submit)),
-    error, result);
+        text)),
+    error,
+    h('div', { class: 'row' }, submit, result));
   return { el, to };
 }

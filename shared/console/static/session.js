@@ -19,8 +19,8 @@ export function sessionView(id, navigate) {
   const phoneValue = h('dd', { id: 'session-phone' }, '—');
   const profileValue = h('dd', { id: 'session-profile' }, '—');
   const activityValue = h('dd', { id: 'session-activity' }, '—');
-  const reasonValue = h('dd', { id: 'session-reason' });
-  const reasonRow = [h('dt', {}, 'Last reason'), reasonValue];
+  const reasonValue = h('dd', { id: 'session-reason', hidden: true });
+  const reasonRow = [h('dt', { hidden: true }, 'Last reason'), reasonValue];
   const loadError = h('p', { class: 'error', hidden: true });
   const actionError = h('p', { id: 'session-error', class: 'error', role: 'alert', hidden: true });
 

@@ -18,3 +18,12 @@ export function updateBadge(el, status) {
 
 // phone formats a session's phone number ("34600000001" → "+34600000001").
 export const phone = (n) => (n ? `+${n.replace(/^\+/, '')}` : '—');
+
+// contact shows a WhatsApp JID the way people read it: a phone number for
+// users ("34600000001@s.whatsapp.net" → "+34600000001"), the JID otherwise
+// (groups, LIDs).
+export function contact(jid) {
+  if (!jid) return '';
+  const [user, server] = jid.split('@');
+  return (server === 's.whatsapp.net' || (!server && /^\d+$/.test(user))) ? `+${user}` : jid;
+}

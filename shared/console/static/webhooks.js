@@ -182,7 +182,7 @@ function deliveryLog(id) {
       h('th', { scope: 'row' }, h('code', {}, d.event)),
       h('td', {}, h('span', { class: 'badge', 'data-status': d.status }, d.status)),
       h('td', { class: 'num' }, String(d.attempts)),
-      h('td', {}, answer),
+      h('td', { class: 'nowrap' }, answer),
       h('td', {}, when(d.createdAt)),
       h('td', {}, replay));
   }
@@ -206,6 +206,6 @@ function deliveryLog(id) {
 
   const el = h('div', { class: 'deliveries' },
     h('div', { class: 'row spread' }, h('h3', { id: 'deliveries-h' }, 'Delivery log'), replayDead),
-    loadError, error, table, empty);
+    loadError, error, h('div', { class: 'scroll' }, table), empty);
   return { el, refresh };
 }

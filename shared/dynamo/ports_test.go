@@ -1,0 +1,44 @@
+package dynamo_test
+
+import (
+	"testing"
+
+	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/dynamo"
+	"github.com/wagate/wagate/shared/porttest"
+)
+
+func TestSessionStore(t *testing.T) {
+	t.Parallel()
+	porttest.SessionStore(t, func(t *testing.T) wagate.SessionStore {
+		return dynamo.NewSessionStore(MustOpenTable(t))
+	})
+}
+
+func TestMessageStore(t *testing.T) {
+	t.Parallel()
+	porttest.MessageStore(t, func(t *testing.T) wagate.MessageStore {
+		return dynamo.NewMessageStore(MustOpenTable(t))
+	})
+}
+
+func TestStatusStore(t *testing.T) {
+	t.Parallel()
+	porttest.StatusStore(t, func(t *testing.T) wagate.StatusStore {
+		return dynamo.NewStatusStore(MustOpenTable(t))
+	})
+}
+
+func TestMediaStore(t *testing.T) {
+	t.Parallel()
+	porttest.MediaStore(t, func(t *testing.T) wagate.MediaStore {
+		return dynamo.NewMediaStore(MustOpenTable(t))
+	})
+}
+
+func TestDeliveryStore(t *testing.T) {
+	t.Parallel()
+	porttest.DeliveryStore(t, func(t *testing.T) wagate.DeliveryStore {
+		return dynamo.NewDeliveryStore(MustOpenTable(t))
+	})
+}
