@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -35,7 +36,7 @@ func TestAWSRuntime(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	names := awsres.MustNames(awstest.Unique("e2e"))
-	res, err := (&provision.Provisioner{Clients: awsconf.NewClients(awscfg), Names: names}).Run(ctx)
+	res, err := (&provision.Provisioner{Clients: awsconf.NewClients(awscfg), Names: names, Log: slog.New(slog.DiscardHandler)}).Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,9 @@ func TestAWSRuntime(t *testing.T) {
 
 	call(t, api.URL, "GET", "/ready", "", 200)
 	call(t, api.URL, "POST", "/api/sessions", fmt.Sprintf(`{"sessionId":"demo","webhookUrl":%q,"webhookSecret":"s3"}`, crmSrv.URL), 201)
-	eventually(t, func() bool { return call(t, fmt.Sprintf("http://127.0.0.1:%d", simPort), "POST", "/api/_sim/sessions/demo/scan", "", 0) == 200 })
+	eventually(t, func() bool {
+		return call(t, fmt.Sprintf("http://127.0.0.1:%d", simPort), "POST", "/api/_sim/sessions/demo/scan", "", 0) == 200
+	})
 	eventually(t, func() bool {
 		return strings.Contains(callBody(t, api.URL, "GET", "/api/sessions/demo/status", ""), `"status":"connected"`)
 	})

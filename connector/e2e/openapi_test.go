@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -73,19 +74,35 @@ func validateRecorded() int {
 	return 1
 }
 
-// checkAgainstOpenAPI returns one line per distinct problem.
-func checkAgainstOpenAPI(list []exchange) ([]string, error) {
-	ctx := context.Background()
+// loadOpenAPI loads and validates the description and builds its router.
+func loadOpenAPI() (routers.Router, error) {
 	doc, err := openapi3.NewLoader().LoadFromData(httpapi.OpenAPI)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	if err := doc.Validate(ctx); err != nil {
+	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("invalid OpenAPI document: %w", err)
 	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
+	}
+	return router, nil
+}
+
+// TestOpenAPIDocument: the description is a valid OpenAPI 3.1 document.
+func TestOpenAPIDocument(t *testing.T) {
+	if _, err := loadOpenAPI(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkAgainstOpenAPI returns one line per distinct problem.
+func checkAgainstOpenAPI(list []exchange) ([]string, error) {
+	ctx := context.Background()
+	router, err := loadOpenAPI()
+	if err != nil {
+		return nil, err
 	}
 	// File downloads (any type) are described as a string body.
 	openapi3filter.RegisterBodyDecoder("*/*", openapi3filter.FileBodyDecoder)

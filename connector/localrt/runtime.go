@@ -19,6 +19,7 @@ import (
 	"github.com/wagate/wagate/shared/fetch"
 	"github.com/wagate/wagate/shared/fsblob"
 	"github.com/wagate/wagate/shared/httpapi"
+	"github.com/wagate/wagate/shared/metrics"
 	"github.com/wagate/wagate/shared/service"
 	"github.com/wagate/wagate/shared/sqlite"
 )
@@ -62,7 +63,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	fetcher := fetch.New(fetch.Options{AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs})
 	mgr := &manager.Manager{
-		Engine: engine, Store: store, Queue: queue, Bus: outbox, Log: log,
+		Engine: engine, Store: store, Log: log,
+		Queue: &metrics.Queue{CommandQueue: queue, R: metrics.Default}, Bus: &metrics.Bus{EventBus: outbox, R: metrics.Default},
 		Messages: msgs, Statuses: statuses, Media: media, Blobs: blobs, Fetch: fetcher.Get,
 		Pacing: manager.Pacing{PerSecond: cfg.SendRate, Burst: cfg.SendBurst},
 	}
@@ -77,12 +79,13 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		APIKeys:   []string{cfg.APIKey},
 		RateLimit: httpapi.RateLimit{PerSecond: cfg.RateLimit, Burst: cfg.RateBurst},
 		Ready:     func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
+		Metrics:   metrics.Default,
 		Log:       log,
 	}
 	api.Statuses = &service.Statuses{Messages: api.Messages, Store: statuses}
 	api.MediaFiles = &service.MediaFiles{Sessions: store, Store: media, Blobs: blobs, MaxUploadBytes: cfg.MaxUploadBytes}
 	deliveries := sqlite.NewDeliveryStore(db)
-	deliverer, err := newDeliverer(cfg, outbox, deliveries, store, blobs, log)
+	deliverer, err := newDeliverer(cfg, outbox, &metrics.Deliveries{DeliveryStore: deliveries, R: metrics.Default}, store, blobs, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -94,7 +97,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	api.Commands = &service.Commands{Results: mgr.Results, Queue: queue, Wait: cfg.CommandWait}
 	api.Contacts = &service.Contacts{Sessions: store, Store: contacts, Groups: groups, Commands: api.Commands}
 	api.Groups = &service.Groups{Sessions: store, Store: groups, Commands: api.Commands}
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
+	srv := &http.Server{Handler: metrics.Middleware(metrics.Default, api.Handler()), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
 
 	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
 	mgrDone := make(chan struct{})
