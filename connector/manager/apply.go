@@ -23,7 +23,7 @@ func (m *Manager) apply(h *host, ev wagate.EngineEvent) bool {
 		m.handlePaired(ctx, h, e)
 	case wagate.ConnectedEvent:
 		m.handleConnected(ctx, h, e)
-		// m.syncDirectory(h)
+		m.syncDirectory(h)
 	case wagate.DisconnectedEvent:
 		if !e.Reconnecting {
 			return m.handleGiveUp(ctx, h, e)

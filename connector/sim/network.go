@@ -19,7 +19,8 @@
 // its own file: network.go (engine, hosting), client.go (one session's
 // connection), qr.go (QR codes and phone pairing), control.go (SimControl:
 // the phone's side), store.go (the device table), message.go (sending,
-// receipts, the ledger), inbound.go (messages from contacts).
+// receipts, the ledger), inbound.go (messages from contacts), directory.go
+// (contacts, look-ups), groups.go and group_ops.go (the network's groups).
 package sim
 
 import (

@@ -12,6 +12,10 @@
 // received messages and receipt.go receipts, receive.go does the I/O around
 // them (waiting for the connector before acknowledging, history sync, media
 // downloads). The conversions are pure; the I/O files are thin.
+//
+// Contacts and groups: contacts.go and groups.go do the look-ups and group
+// requests, contacts_conv.go and groups_conv.go convert (pure), and
+// directory_watch.go turns contact and group events into engine events.
 package waengine
 
 import (

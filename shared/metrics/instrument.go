@@ -17,6 +17,9 @@ var (
 	_ wagate.DeliveryStore = (*Deliveries)(nil)
 )
 
+// maxInFlight bounds the receipts Queue remembers between receive and ack.
+const maxInFlight = 10000
+
 // Queue counts the commands through a CommandQueue and the queue lag (the
 // time from enqueue to receive).
 type Queue struct {
@@ -38,6 +41,9 @@ func (q *Queue) Receive(ctx context.Context, limit int, visibility time.Duration
 	q.mu.Lock()
 	if q.types == nil {
 		q.types = map[string]string{}
+	}
+	if len(q.types) > maxInFlight { // receipts never settled (visibility ended): forget them
+		clear(q.types)
 	}
 	for _, d := range ds {
 		q.types[d.Receipt] = d.Command.Type

@@ -17,5 +17,10 @@ func releaseDeliveries(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET visible_at = 0 WHERE visible_at > 0`); err != nil {
 		return fmt.Errorf("release outbox leases of a previous run: %w", err)
 	}
+	// Webhook attempts in flight at a crash are made again now, not when
+	// their lease would have ended (receivers dedupe on X-Webhook-Id).
+	if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET lease_until = 0 WHERE lease_until > 0`); err != nil {
+		return fmt.Errorf("release webhook attempts of a previous run: %w", err)
+	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sqs_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -54,6 +55,34 @@ func TestHeldCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		receive(t, q, "a2", 1)
+	})
+
+	t.Run("AckBatch", func(t *testing.T) {
+		q := MustOpenQueue(t, client)
+		var receipts []string
+		for _, s := range []string{"s1", "s2", "s3"} {
+			c, _ := events.NewCommand("c-"+s, events.CmdSessionConnect, s, time.Now(), nil)
+			if err := q.Enqueue(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for len(receipts) < 3 {
+			ds, err := q.Receive(ctx, 3, time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				receipts = append(receipts, d.Receipt)
+			}
+		}
+		if err := q.AckBatch(ctx, receipts...); err != nil {
+			t.Fatal(err)
+		}
+		short, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+		defer cancel()
+		if ds, _ := q.Receive(short, 10, time.Second); len(ds) > 0 {
+			t.Fatalf("acked commands came back: %+v", ds)
+		}
 	})
 
 	t.Run("CloseHandsBack", func(t *testing.T) {

@@ -231,8 +231,9 @@ func (q *Queue) Nack(ctx context.Context, receipt string, delay time.Duration) e
 	delay = max(delay, 0)
 	q.mu.Lock()
 	l := q.leases[receipt]
+	closed := q.closed
 	q.mu.Unlock()
-	if l == nil {
+	if l == nil || closed { // not ours to hold: SQS makes it visible after delay
 		if err := q.setVisibility(ctx, receipt, delay); err != nil {
 			return fmt.Errorf("nack command: %w", err)
 		}
@@ -247,8 +248,8 @@ func (q *Queue) Nack(ctx context.Context, receipt string, delay time.Duration) e
 	now := time.Now()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.leases[receipt] != l {
-		return nil // acked or expired meanwhile
+	if q.leases[receipt] != l || q.closed {
+		return nil // acked, expired or closed meanwhile: SQS has it back after the delay and the grace
 	}
 	q.dropLeaseLocked(l)
 	d := l.d

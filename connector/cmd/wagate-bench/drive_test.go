@@ -94,7 +94,7 @@ func TestHookReceiver(t *testing.T) {
 	post("d1", "message.received", msg("W1")) // a retry
 	post("d2", "message.received", msg("W2"))
 	post("d3", "session.status", `{"event":"session.status","data":{}}`)
-	s := r.waitUnique(context.Background(), 2, time.Second)
+	s := r.stats()
 	if s.requests != 4 || s.unique != 2 || s.other != 1 || s.unsigned != 0 || s.last.Before(before) {
 		t.Fatalf("stats %+v", s)
 	}
@@ -104,5 +104,28 @@ func TestHookReceiver(t *testing.T) {
 	r.reset()
 	if s := r.stats(); s.requests != 0 || s.unique != 0 {
 		t.Errorf("after reset: %+v", s)
+	}
+
+	// Hold mode: requests get no answer; after release, only the ids not
+	// excluded count as fresh.
+	r.holdAll()
+	held := &http.Client{Timeout: 200 * time.Millisecond}
+	req, _ := http.NewRequest(http.MethodPost, r.url, bytes.NewBufferString(msg("W4")))
+	req.Header.Set("X-Webhook-Id", "d4")
+	if resp, err := held.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("held request answered %d", resp.StatusCode)
+	}
+	if s := r.stats(); s.held != 1 || s.unique != 0 {
+		t.Fatalf("held stats %+v", s)
+	}
+	r.release(map[string]bool{"d4": true})
+	post("d4", "message.received", msg("W4"))
+	post("d5", "message.received", msg("W5"))
+	if s := r.stats(); s.unique != 2 || s.fresh != 1 {
+		t.Fatalf("after release: %+v", s)
+	}
+	if _, ok := r.freshAt(1); !ok {
+		t.Error("no first fresh delivery")
 	}
 }

@@ -28,7 +28,10 @@ type bench struct {
 	warmup   time.Duration
 	sessions int
 	cpuprof  string // prefix of the children's CPU profiles; "" = none
-	out      printer
+	// hookLostWait waits out the attempt lease after the webhook backlog
+	// drain to count the deliveries lost across the crash.
+	hookLostWait bool
+	out          printer
 
 	group  string // the group running
 	starts int    // wagate children started, to name their profiles

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -24,18 +23,26 @@ type hookBody struct {
 
 // hookReceiver is the webhook target: it answers 200 to every POST and
 // records, per X-Webhook-Id, how often it came, and per WhatsApp message
-// id (data.message.whatsappMessageId) when it first arrived.
+// id (data.message.whatsappMessageId) when it first arrived. In hold mode
+// it reads each request, notes its X-Webhook-Id and never answers: the
+// request waits until release or until the client gives up.
 type hookReceiver struct {
 	srv *http.Server
 	url string
 
 	mu       sync.Mutex
 	requests int                  // every request
-	ids      map[string]int       // X-Webhook-Id → requests
+	ids      map[string]int       // X-Webhook-Id → requests answered
 	arrived  map[string]time.Time // whatsappMessageId → first arrival
 	last     time.Time            // arrival of the latest new X-Webhook-Id
 	unsigned int                  // requests without X-Webhook-Signature
 	other    int                  // requests whose event or body the bench does not know
+	hold     chan struct{}        // non-nil in hold mode; closed by release
+	held     map[string]bool      // X-Webhook-Ids of the requests held
+	holding  int                  // requests held right now
+	exclude  map[string]bool      // X-Webhook-Ids left out of fresh
+	firsts   []time.Time          // arrival of each new X-Webhook-Id
+	fresh    []time.Time          // the same, of those not in exclude
 }
 
 // startHookReceiver listens on a free loopback port.
@@ -61,6 +68,21 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 	id, wid := req.Header.Get("X-Webhook-Id"), body.Data.Message.WhatsAppMessageID
 	r.mu.Lock()
 	r.requests++
+	if hold := r.hold; hold != nil {
+		r.held[id] = true
+		r.holding++
+		r.mu.Unlock()
+		select {
+		case <-hold:
+		case <-req.Context().Done():
+		}
+		r.mu.Lock()
+		r.holding--
+		r.mu.Unlock()
+		// Released or abandoned: no answer either way (a handler that
+		// returns would answer 200).
+		panic(http.ErrAbortHandler)
+	}
 	if req.Header.Get("X-Webhook-Signature") == "" {
 		r.unsigned++
 	}
@@ -70,6 +92,10 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 	default:
 		if r.ids[id]++; r.ids[id] == 1 {
 			r.last = at
+			r.firsts = append(r.firsts, at)
+			if !r.exclude[id] {
+				r.fresh = append(r.fresh, at)
+			}
 		}
 		if _, seen := r.arrived[wid]; !seen {
 			r.arrived[wid] = at
@@ -79,24 +105,75 @@ func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// reset forgets what arrived so far.
+// reset forgets what arrived so far and answers every request again.
 func (r *hookReceiver) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.requests, r.unsigned, r.other, r.last = 0, 0, 0, time.Time{}
-	r.ids, r.arrived = map[string]int{}, map[string]time.Time{}
+	if r.hold != nil {
+		close(r.hold)
+	}
+	r.requests, r.unsigned, r.other, r.last, r.hold, r.holding = 0, 0, 0, time.Time{}, nil, 0
+	r.ids, r.arrived, r.held = map[string]int{}, map[string]time.Time{}, map[string]bool{}
+	r.exclude, r.firsts, r.fresh = nil, nil, nil
+}
+
+// holdAll puts the receiver in hold mode.
+func (r *hookReceiver) holdAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hold == nil {
+		r.hold = make(chan struct{})
+	}
+}
+
+// release ends hold mode: the requests held get no answer, new ones are
+// answered 200 at once. The X-Webhook-Ids in exclude are counted as
+// deliveries but not as fresh ones.
+func (r *hookReceiver) release(exclude map[string]bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hold != nil {
+		close(r.hold)
+		r.hold = nil
+	}
+	r.exclude = exclude
 }
 
 // hookStats is a snapshot of the receiver's counts.
 type hookStats struct {
 	requests, unique, unsigned, other int
+	held, holding, fresh              int // distinct ids held, requests held now, fresh deliveries
 	last                              time.Time
 }
 
 func (r *hookReceiver) stats() hookStats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return hookStats{requests: r.requests, unique: len(r.ids), unsigned: r.unsigned, other: r.other, last: r.last}
+	return hookStats{requests: r.requests, unique: len(r.ids), unsigned: r.unsigned, other: r.other,
+		held: len(r.held), holding: r.holding, fresh: len(r.fresh), last: r.last}
+}
+
+// freshAt returns when the n-th fresh delivery (from 1) arrived.
+func (r *hookReceiver) freshAt(n int) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n < 1 || n > len(r.fresh) {
+		return time.Time{}, false
+	}
+	return r.fresh[n-1], true
+}
+
+// uniqueBy counts the distinct deliveries that arrived by t.
+func (r *hookReceiver) uniqueBy(t time.Time) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, at := range r.firsts {
+		if !at.After(t) {
+			n++
+		}
+	}
+	return n
 }
 
 // arrival returns when the webhook of a message first arrived.
@@ -107,18 +184,7 @@ func (r *hookReceiver) arrival(wid string) (time.Time, bool) {
 	return t, ok
 }
 
-// waitUnique polls until want distinct deliveries arrived, or until none
-// came for idle (or ctx ends); it returns the last snapshot.
-func (r *hookReceiver) waitUnique(ctx context.Context, want int, idle time.Duration) hookStats {
-	s := r.stats()
-	progressAt, seen := time.Now(), s.unique
-	for s.unique < want && time.Since(progressAt) < idle && ctx.Err() == nil {
-		_ = sleep(ctx, hookPoll)
-		if s = r.stats(); s.unique > seen {
-			progressAt, seen = time.Now(), s.unique
-		}
-	}
-	return s
+func (r *hookReceiver) close() {
+	r.release(nil)
+	_ = r.srv.Close()
 }
-
-func (r *hookReceiver) close() { _ = r.srv.Close() }

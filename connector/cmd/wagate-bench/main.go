@@ -18,6 +18,7 @@ func main() {
 	flag.DurationVar(&b.dur, "dur", 5*time.Second, "measured duration of each load run (after a 1s warm-up)")
 	flag.IntVar(&b.sessions, "sessions", 1000, "sessions to create for the memory figures")
 	flag.StringVar(&b.cpuprof, "cpuprofile", "", "write CPU profiles of the wagate children to PREFIX-<group>-<n>.pprof (needs -bin built from ./connector/cmd/wagate-bench/profwagate)")
+	flag.BoolVar(&b.hookLostWait, "webhook-lost-wait", true, "webhooks: after the backlog drain, wait out the 1m attempt lease (+10s) and report webhook_backlog_lost")
 	only := flag.String("only", "", "comma list of figure groups to run: "+groupList+" (default all)")
 	bareAddr := flag.String(bareServerFlag, "", "internal: serve the bare baseline handler on this address")
 	flag.Usage = usage

@@ -140,6 +140,15 @@ func (c *child) stop() {
 	})
 }
 
+// crash SIGKILLs the child (no shutdown at all) and waits for it to end;
+// its temp dir stays until stop.
+func (c *child) crash() {
+	if !c.exited() {
+		_ = c.cmd.Process.Kill()
+	}
+	<-c.done
+}
+
 // killAll stops every child still running.
 func killAll() {
 	children.mu.Lock()

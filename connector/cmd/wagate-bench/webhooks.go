@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -14,85 +13,75 @@ import (
 const (
 	hookSessions = 10
 	hookWorkers  = 64
-	hookBurst    = 20_000           // inbound messages of the throughput run
 	hookRate     = 500              // inbound messages/s of the latency run
-	hookIdle     = 15 * time.Second // no new delivery for this long ends a wait
 	hookDrain    = 10 * time.Second // the latency run's wait for stragglers
 	hookContacts = 1000
 	hookPoll     = 10 * time.Millisecond // the receiver is in-process: polling it is free
 )
 
+// hookEnv is the environment of the group's wagate: sends unthrottled,
+// webhooks allowed to the loopback receiver.
+var hookEnv = []string{"WAGATE_SEND_RATE=0", "WAGATE_WEBHOOK_ALLOW_LOOPBACK=true"}
+
 // webhooks: hookSessions sessions whose webhooks (event "message") go to a
-// local receiver; (a) hookBurst inbound messages posted by hookWorkers
-// workers, deliveries/s from the first post to the last delivery; (b)
-// inbound messages at hookRate/s for -dur, each delivery matched to its
-// post by WhatsApp message id: latency post → delivery, and the messages
-// whose webhook never came within hookDrain.
+// local receiver; (a) on one wagate, inbound messages at hookRate/s for
+// -dur, each delivery matched to its post by WhatsApp message id: latency
+// post → delivery, and the messages whose webhook never came within
+// hookDrain; (b) on another, the deliverer's own throughput: a backlog of
+// hookBacklog deliveries built while the receiver holds every request,
+// drained by a wagate restarted after a crash (see hookBacklogRun).
 func (b *bench) webhooks(ctx context.Context) error {
 	recv, err := startHookReceiver()
 	if err != nil {
 		return err
 	}
 	defer recv.close()
-	c, a, _, err := b.startWagateWith(ctx, wagateOpts{env: []string{"WAGATE_SEND_RATE=0", "WAGATE_WEBHOOK_ALLOW_LOOPBACK=true"}})
-	if err != nil {
+	if err := b.hookLatencyRun(ctx, recv); err != nil {
 		return err
 	}
-	defer c.stop()
-	defer a.close()
+	return b.hookBacklogRun(ctx, recv)
+}
+
+// hookWagate starts wagate on dataDir ("" = a fresh one) with hookSessions
+// connected sessions whose webhooks (event "message") go to recv, and
+// returns the call that posts the seq-th inbound message.
+func (b *bench) hookWagate(ctx context.Context, recv *hookReceiver, dataDir string) (*child, *api, callFunc, error) {
+	c, a, _, err := b.startWagateWith(ctx, wagateOpts{dataDir: dataDir, env: hookEnv})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fail := func(err error) (*child, *api, callFunc, error) {
+		a.close()
+		c.stop()
+		return nil, nil, nil, err
+	}
 	sessions, err := connectSessions(ctx, a, "hook", "346300", hookSessions)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	for _, s := range sessions {
 		if err := a.setWebhook(ctx, s, recv.url, []string{"message"}); err != nil {
-			return err
+			return fail(err)
 		}
 	}
 	post := func(ctx context.Context, seq int) (string, error) {
 		return a.inboundText(ctx, sessions[seq%len(sessions)], phoneOf("34631", seq/len(sessions), hookContacts), "hook "+strconv.Itoa(seq))
 	}
-	if err := b.hookThroughput(ctx, c, recv, post); err != nil {
-		return err
-	}
-	return b.hookLatency(ctx, c, recv, post)
+	return c, a, post, nil
 }
 
-// hookThroughput is run (a).
-func (b *bench) hookThroughput(ctx context.Context, c *child, recv *hookReceiver, post callFunc) error {
-	progress("webhooks: posting %d inbound messages with %d workers", hookBurst, hookWorkers)
-	recv.reset()
-	var failed atomic.Int64
-	first := time.Now()
-	err := forEach(ctx, hookBurst, hookWorkers, func(ctx context.Context, i int) error {
-		if _, err := post(ctx, i); err != nil {
-			if failed.Add(1) == 1 {
-				progress("webhooks: post failed: %v", err)
-			}
-		}
-		return nil
-	})
+// hookLatencyRun is run (a).
+func (b *bench) hookLatencyRun(ctx context.Context, recv *hookReceiver) error {
+	c, a, post, err := b.hookWagate(ctx, recv, "")
 	if err != nil {
 		return err
 	}
-	posted := hookBurst - int(failed.Load())
-	progress("webhooks: %d posted in %v (%d failed); waiting for the deliveries", posted, time.Since(first).Round(time.Millisecond), failed.Load())
-	s := recv.waitUnique(ctx, posted, hookIdle)
-	if c.exited() {
-		return c.exitError()
-	}
-	progress("webhooks: %d requests, %d distinct deliveries (%d unsigned, %d not message.received)", s.requests, s.unique, s.unsigned, s.other)
-	switch {
-	case s.unique == 0:
-		return fmt.Errorf("no delivery within %v of the last post (is the deliverer wired into the local runtime?)", hookIdle)
-	case s.unique < posted:
-		progress("webhooks: only %d of %d messages delivered: deliveries stalled for %v", s.unique, posted, hookIdle)
-	}
-	b.out.figure("webhook_deliveries_per_s", float64(s.unique)/s.last.Sub(first).Seconds(), unitMsgPS)
-	return nil
+	defer c.stop()
+	defer a.close()
+	return b.hookLatency(ctx, c, recv, post)
 }
 
-// hookLatency is run (b).
+// hookLatency measures run (a) on a started wagate.
 func (b *bench) hookLatency(ctx context.Context, c *child, recv *hookReceiver, post callFunc) error {
 	recv.reset()
 	var (
