@@ -128,12 +128,12 @@ func grantWebhook(role awsiam.IRole, d *Data, secrets []string) {
 
 // grantConnector gives the connector task what hosting sessions calls:
 // the table (read, write), the command queue (consume), the bus
-// (publish) and the media bucket.
+// (publish; describe for the health check's Ready) and the media bucket.
 func grantConnector(role awsiam.IRole, d *Data, bus *string) {
 	role.AddToPrincipalPolicy(allow(tableRead, tableResources(d, true)...))
 	role.AddToPrincipalPolicy(allow(tableWrite, d.Table.TableArn()))
 	role.AddToPrincipalPolicy(allow(queueConsume, d.CommandQueue.QueueArn()))
-	role.AddToPrincipalPolicy(allow(busPublish, bus))
+	role.AddToPrincipalPolicy(allow(append(busPublish, busDescribe...), bus))
 	role.AddToPrincipalPolicy(allow(mediaReadWrite, objects(d)))
 	role.AddToPrincipalPolicy(allow(mediaList, d.Bucket.BucketArn()))
 }

@@ -118,16 +118,22 @@ func (q rangeQ) match(sk string) bool {
 func (t *table) query(ctx context.Context, q rangeQ) ([]item, error) {
 	lo, hi := q.prefix, q.prefix+prefixEnd
 	if q.lo != "" {
-		lo = q.lo
+		lo = max(lo, q.lo)
 	}
 	if q.hi != "" {
-		hi = q.hi
+		hi = min(hi, q.hi)
 	}
 	if lo > hi {
 		return nil, nil
 	}
 	var e expr
-	cond := e.n(attrPK) + " = " + e.v(sv(q.pk)) + " AND " + e.n(attrSK) + " BETWEEN " + e.v(sv(lo)) + " AND " + e.v(sv(hi))
+	cond := e.n(attrPK) + " = " + e.v(sv(q.pk))
+	switch {
+	case lo != "":
+		cond += " AND " + e.n(attrSK) + " BETWEEN " + e.v(sv(lo)) + " AND " + e.v(sv(hi))
+	case q.hi != "":
+		cond += " AND " + e.n(attrSK) + " <= " + e.v(sv(hi))
+	}
 	in := &dynamodb.QueryInput{
 		TableName: aws.String(t.name), KeyConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -166,7 +167,7 @@ func (x *txn) query(ctx context.Context, q rangeQ) ([]item, error) {
 	for _, it := range byKey {
 		out = append(out, cloneItem(it))
 	}
-	slices.SortFunc(out, func(a, b item) int { return compareStrings(getS(a, attrSK), getS(b, attrSK)) })
+	slices.SortFunc(out, func(a, b item) int { return strings.Compare(getS(a, attrSK), getS(b, attrSK)) })
 	return out, nil
 }
 
@@ -272,14 +273,4 @@ func (x *txn) commitBatches(ctx context.Context) error {
 		return err
 	}
 	return x.t.batchWrite(ctx, nil, dels)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/wagate/wagate/shared/metrics"
 	"github.com/wagate/wagate/shared/service"
 	"github.com/wagate/wagate/shared/sqlite"
+	"github.com/wagate/wagate/shared/webhook"
 )
 
 // Timeouts of the local HTTP server and its shutdown.
@@ -35,76 +36,28 @@ const (
 
 // Run starts the local runtime and blocks until ctx ends, then shuts down
 // gracefully: the HTTP server stops taking requests, in-flight commands
-// finish, clients disconnect (keeping credentials), the database closes.
+// finish, clients disconnect (keeping credentials), pending webhooks stay
+// in the outbox, the database closes.
 func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	log := newLogger(cfg, out)
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
+	defer ln.Close()
 	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, dbFile))
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	defer db.Close()
+	rt, err := assemble(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: metrics.Middleware(metrics.Default, rt.api.Handler()), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
 
-	store, queue, outbox := sqlite.NewSessionStore(db), sqlite.NewCommandQueue(db), sqlite.NewOutbox(db)
-	msgs, statuses, media := sqlite.NewMessageStore(db), sqlite.NewStatusStore(db), sqlite.NewMediaStore(db)
-	blobs, err := newBlobStore(cfg)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	engine, simctl, err := newEngine(ctx, cfg, db, log)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	fetcher := fetch.New(fetch.Options{AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs})
-	mgr := &manager.Manager{
-		Engine: engine, Store: store, Log: log,
-		Queue: &metrics.Queue{CommandQueue: queue, R: metrics.Default}, Bus: &metrics.Bus{EventBus: outbox, R: metrics.Default},
-		Messages: msgs, Statuses: statuses, Media: media, Blobs: blobs, Fetch: fetcher.Get,
-		Pacing: manager.Pacing{PerSecond: cfg.SendRate, Burst: cfg.SendBurst},
-	}
-	api := &httpapi.Server{
-		Sessions: &service.Sessions{Store: store, Queue: queue},
-		Messages: &service.Messages{
-			Sessions: store, Store: msgs, Media: media, Blobs: blobs, Queue: queue, SendWait: cfg.SendWait,
-			Sources: service.MediaSources{Dir: cfg.MediaDir, AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs},
-		},
-		Files:     blobs,
-		Sim:       simctl,
-		APIKeys:   []string{cfg.APIKey},
-		RateLimit: httpapi.RateLimit{PerSecond: cfg.RateLimit, Burst: cfg.RateBurst},
-		Ready:     func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
-		Metrics:   metrics.Default,
-		Log:       log,
-	}
-	api.Statuses = &service.Statuses{Messages: api.Messages, Store: statuses}
-	api.MediaFiles = &service.MediaFiles{Sessions: store, Store: media, Blobs: blobs, MaxUploadBytes: cfg.MaxUploadBytes}
-	deliveries := sqlite.NewDeliveryStore(db)
-	deliverer, err := newDeliverer(cfg, outbox, &metrics.Deliveries{DeliveryStore: deliveries, R: metrics.Default}, store, blobs, log)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	api.Webhooks = &service.Webhooks{Sessions: store, Store: deliveries, Tester: deliverer}
-	// Contacts, groups and request/reply commands (docs/contacts-groups.md).
-	contacts, groups := sqlite.NewContactStore(db), sqlite.NewGroupStore(db)
-	mgr.Contacts, mgr.Groups, mgr.Results = contacts, groups, sqlite.NewCommandResultStore(db)
-	api.Commands = &service.Commands{Results: mgr.Results, Queue: queue, Wait: cfg.CommandWait}
-	api.Contacts = &service.Contacts{Sessions: store, Store: contacts, Groups: groups, Commands: api.Commands}
-	api.Groups = &service.Groups{Sessions: store, Store: groups, Commands: api.Commands}
-	srv := &http.Server{Handler: metrics.Middleware(metrics.Default, api.Handler()), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
-
-	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
-	mgrDone := make(chan struct{})
-	go func() { defer close(mgrDone); _ = mgr.Run(mgrCtx) }()
-	whCtx, stopWebhooks := context.WithCancel(context.WithoutCancel(ctx))
-	whDone := make(chan struct{})
-	go func() { defer close(whDone); _ = deliverer.Run(whCtx) }()
+	stopMgr, mgrDone := background(ctx, rt.mgr.Run)
+	stopWebhooks, whDone := background(ctx, rt.deliverer.Run)
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	printBanner(out, cfg, ln.Addr())
@@ -125,6 +78,75 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		err = nil
 	}
 	return err
+}
+
+// background runs fn on its own context (not ctx's cancellation: the
+// caller decides when to stop it) and returns its stop function and a
+// channel closed when fn returned.
+func background(ctx context.Context, fn func(context.Context) error) (stop func(), done <-chan struct{}) {
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ch := make(chan struct{})
+	go func() { defer close(ch); _ = fn(bctx) }()
+	return cancel, ch
+}
+
+// runtime is the assembled local runtime.
+type runtime struct {
+	mgr       *manager.Manager
+	api       *httpapi.Server
+	deliverer *webhook.Deliverer
+}
+
+// assemble builds the adapters on db, the engine, the session manager, the
+// webhook deliverer and the HTTP API.
+func assemble(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*runtime, error) {
+	store, queue, outbox := sqlite.NewSessionStore(db), sqlite.NewCommandQueue(db), sqlite.NewOutbox(db)
+	msgs, statuses, media := sqlite.NewMessageStore(db), sqlite.NewStatusStore(db), sqlite.NewMediaStore(db)
+	contacts, groups, results := sqlite.NewContactStore(db), sqlite.NewGroupStore(db), sqlite.NewCommandResultStore(db)
+	deliveries := sqlite.NewDeliveryStore(db)
+	blobs, err := newBlobStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	engine, simctl, err := newEngine(ctx, cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
+	deliverer, err := newDeliverer(cfg, outbox, &metrics.Deliveries{DeliveryStore: deliveries, R: metrics.Default}, store, blobs, log)
+	if err != nil {
+		return nil, err
+	}
+	fetcher := fetch.New(fetch.Options{AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs})
+	mgr := &manager.Manager{
+		Engine: engine, Store: store, Log: log,
+		Queue: &metrics.Queue{CommandQueue: queue, R: metrics.Default}, Bus: &metrics.Bus{EventBus: outbox, R: metrics.Default},
+		Messages: msgs, Statuses: statuses, Media: media, Blobs: blobs, Fetch: fetcher.Get,
+		Contacts: contacts, Groups: groups, Results: results,
+		Pacing: manager.Pacing{PerSecond: cfg.SendRate, Burst: cfg.SendBurst},
+	}
+	messages := &service.Messages{
+		Sessions: store, Store: msgs, Media: media, Blobs: blobs, Queue: queue, SendWait: cfg.SendWait,
+		Sources: service.MediaSources{Dir: cfg.MediaDir, AllowLoopback: cfg.AllowPrivateURLs, AllowPrivate: cfg.AllowPrivateURLs},
+	}
+	commands := &service.Commands{Results: results, Queue: queue, Wait: cfg.CommandWait}
+	api := &httpapi.Server{
+		Sessions:   &service.Sessions{Store: store, Queue: queue},
+		Messages:   messages,
+		Statuses:   &service.Statuses{Messages: messages, Store: statuses},
+		MediaFiles: &service.MediaFiles{Sessions: store, Store: media, Blobs: blobs, MaxUploadBytes: cfg.MaxUploadBytes},
+		Webhooks:   &service.Webhooks{Sessions: store, Store: deliveries, Tester: deliverer},
+		Commands:   commands,
+		Contacts:   &service.Contacts{Sessions: store, Store: contacts, Groups: groups, Commands: commands},
+		Groups:     &service.Groups{Sessions: store, Store: groups, Commands: commands},
+		Files:      blobs,
+		Sim:        simctl,
+		APIKeys:    []string{cfg.APIKey},
+		RateLimit:  httpapi.RateLimit{PerSecond: cfg.RateLimit, Burst: cfg.RateBurst},
+		Ready:      func(r *http.Request) error { return db.SQL().PingContext(r.Context()) },
+		Metrics:    metrics.Default,
+		Log:        log,
+	}
+	return &runtime{mgr: mgr, api: api, deliverer: deliverer}, nil
 }
 
 // newBlobStore keeps files under the data dir, with download links signed

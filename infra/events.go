@@ -1,0 +1,92 @@
+package main
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/wagate/wagate/shared/awsres"
+)
+
+// The webhook function's own asynchronous-invocation settings.
+// EventBridge invokes a Lambda target asynchronously: its retry policy
+// (awsres.WebhookRetryAttempts over awsres.WebhookMaxEventAge) covers
+// failures to hand the event to Lambda (throttling, service errors), and
+// Lambda's async configuration covers the function returning an error
+// (webhook.ErrRetry): at most 2 more attempts within 6 h (Lambda's
+// maxima), then the same dead-letter queue.
+const (
+	webhookAsyncRetries   = 2
+	webhookAsyncMaxEventAge = 6 * time.Hour
+)
+
+// Events is the event side: the custom bus the connector publishes to,
+// the rule that sends every wagate event to the webhook function, and
+// the dead-letter queue of events that could not be delivered.
+type Events struct {
+	Bus        awsevents.EventBus
+	Rule       awsevents.Rule
+	Webhook    awslambda.Function
+	WebhookDLQ awssqs.Queue
+}
+
+// NewEventBus creates the bus on its own, so the api function and the
+// connector can be granted it before the webhook side exists.
+func NewEventBus(scope constructs.Construct, c Config) awsevents.EventBus {
+	return awsevents.NewEventBus(scope, jsii.String("EventBus"), &awsevents.EventBusProps{
+		EventBusName: jsii.String(c.Names.EventBus),
+		Description:  jsii.String("wagate events (" + c.Names.Stage + ")"),
+	})
+}
+
+// NewEvents creates the webhook DLQ, the webhook function and the rule
+// on bus that targets it with a retry policy, a maximum event age and
+// the DLQ.
+func NewEvents(scope constructs.Construct, c Config, n *Network, d *Data, bus awsevents.EventBus) *Events {
+	s := constructs.NewConstruct(scope, jsii.String("Events"))
+	e := &Events{Bus: bus}
+	e.WebhookDLQ = awssqs.NewQueue(s, jsii.String("WebhookDlq"), &awssqs.QueueProps{
+		QueueName:       jsii.String(c.Names.WebhookDLQ),
+		RetentionPeriod: seconds(awsres.DLQRetention),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RemovalPolicy:   awscdk.RemovalPolicy_DESTROY,
+	})
+
+	env := runtimeEnv(c, d, bus.EventBusName())
+	var secrets []string
+	if c.FrappeWebhookURL != "" {
+		env["FRAPPE_WEBHOOK_URL"], env[FrappeSecretEnv] = c.FrappeWebhookURL, FrappeSecretName(c.Names.Stage)
+		secrets = append(secrets, *secretARN(s, FrappeSecretName(c.Names.Stage)))
+	}
+	fn, role := newGoFunction(s, c, n, goFunction{
+		id: "WebhookFunction", name: c.Names.WebhookFunc, main: "webhook", timeout: awsres.WebhookTimeout, env: env,
+	})
+	grantWebhook(role, d, secrets)
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(webhookAsyncRetries),
+		MaxEventAge:   seconds(webhookAsyncMaxEventAge),
+		OnFailure:     awslambdadestinations.NewSqsDestination(e.WebhookDLQ),
+	})
+	e.Webhook = fn
+
+	e.Rule = awsevents.NewRule(s, jsii.String("WebhookRule"), &awsevents.RuleProps{
+		RuleName:     jsii.String(c.Names.WebhookRule),
+		Description:  jsii.String("every wagate event to the webhook deliverer"),
+		EventBus:     bus,
+		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(awsres.EventSource)},
+	})
+	e.Rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+		RetryAttempts:   jsii.Number(awsres.WebhookRetryAttempts),
+		MaxEventAge:     seconds(awsres.WebhookMaxEventAge),
+		DeadLetterQueue: e.WebhookDLQ,
+	}))
+	return e
+}
