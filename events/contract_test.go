@@ -28,9 +28,12 @@ func TestSamples(t *testing.T) {
 			}
 			var typed any
 			sch := schema.Event
-			if strings.HasPrefix(filepath.Base(f), "command.") {
+			switch name := filepath.Base(f); {
+			case strings.HasPrefix(name, "command."):
 				sch, typed = schema.Command, &events.Command{}
-			} else {
+			case strings.HasPrefix(name, "webhook."):
+				sch, typed = schema.Webhook, &events.WebhookBody{}
+			default:
 				typed = &events.Event{}
 			}
 			if err := schema.Validate(sch, raw); err != nil {
@@ -46,6 +49,7 @@ func TestSamples(t *testing.T) {
 			if !reflect.DeepEqual(a, b) {
 				t.Fatalf("round trip changed the sample:\n%s\n%s", raw, again)
 			}
+			checkTypedData(t, typed)
 		})
 	}
 }
@@ -74,15 +78,55 @@ func TestProducersMatchSchemas(t *testing.T) {
 // TestSchemasReject: the schemas catch the mistakes they exist to catch.
 func TestSchemasReject(t *testing.T) {
 	for name, tc := range map[string]struct{ sch, doc string }{
-		"unknownCommand":   {schema.Command, `{"id":"1","type":"nope","sessionId":"s","createdAt":"2025-11-07T04:25:04Z"}`},
-		"pairWithoutPhone": {schema.Command, `{"id":"1","type":"session.pair_phone","sessionId":"s","createdAt":"2025-11-07T04:25:04Z","payload":{}}`},
-		"badStatus":        {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"status":"up"}}`},
-		"badTime":          {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"yesterday","data":{"sessionId":"s","session_db_id":1,"status":"connected"}}`},
+		"unknownCommand":         {schema.Command, `{"id":"1","type":"nope","sessionId":"s","createdAt":"2025-11-07T04:25:04Z"}`},
+		"pairWithoutPhone":       {schema.Command, `{"id":"1","type":"session.pair_phone","sessionId":"s","createdAt":"2025-11-07T04:25:04Z","payload":{}}`},
+		"badStatus":              {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"status":"up"}}`},
+		"webhookMediaWithoutURL": {schema.Webhook, `{"event":"message.received","data":{"sessionId":"s","session_db_id":1,"message":{"whatsappMessageId":"A","content":"","chatId":"1@s.whatsapp.net","from":"1@s.whatsapp.net","to":"s","timestamp":1,"type":"image","has_attachment":true,"media":{"filename":"a","filesize":1,"mimetype":"image/png","url":""},"id":1,"messageId":"A","fromMe":false,"isGroup":false}}}`},
+		"receivedMissingChat":    {schema.Event, `{"id":"1","type":"message.received","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"message":{"whatsappMessageId":"A"}}}`},
+		"statusUnknown":          {schema.Event, `{"id":"1","type":"message.read","sessionId":"s","sessionDbId":1,"time":"2025-11-07T04:25:04Z","data":{"sessionId":"s","session_db_id":1,"id":1,"messageId":"A","whatsappMessageId":"A","chatId":"c","status":"seen","timestamp":1}}`},
+		"badTime":                {schema.Event, `{"id":"1","type":"session.connected","sessionId":"s","sessionDbId":1,"time":"yesterday","data":{"sessionId":"s","session_db_id":1,"status":"connected"}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if schema.Validate(tc.sch, []byte(tc.doc)) == nil {
 				t.Fatal("accepted")
 			}
 		})
+	}
+}
+
+// checkTypedData: the data of every event and webhook sample survives a round
+// trip through its Go type, so the types carry every field the contract has.
+func checkTypedData(t *testing.T, typed any) {
+	t.Helper()
+	var typ string
+	var data json.RawMessage
+	switch v := typed.(type) {
+	case *events.Event:
+		typ, data = v.Type, v.Data
+	case *events.WebhookBody:
+		typ, data = v.Event, v.Data
+	default:
+		return
+	}
+	var target any
+	switch {
+	case typ == events.EvMessageReceived:
+		target = &events.MessageData{}
+	case strings.HasPrefix(typ, "message."):
+		target = &events.MessageStatusData{}
+	case strings.HasPrefix(typ, "session."):
+		target = &events.SessionEvent{}
+	default:
+		return
+	}
+	if err := json.Unmarshal(data, target); err != nil {
+		t.Fatalf("data into %T: %v", target, err)
+	}
+	again, _ := json.Marshal(target)
+	var a, b any
+	_ = json.Unmarshal(data, &a)
+	_ = json.Unmarshal(again, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("%T drops or changes fields:\n%s\n%s", target, data, again)
 	}
 }

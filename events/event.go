@@ -45,3 +45,10 @@ func NewEvent(id, typ, sessionID string, sessionDBID int64, now time.Time, data 
 	}
 	return Event{ID: id, Type: typ, SessionID: sessionID, SessionDBID: sessionDBID, Time: now.UTC(), Data: b}, nil
 }
+
+// WebhookBody is what a webhook target receives: the event type and the
+// event's data (message.received media carries a working url).
+type WebhookBody struct {
+	Event string          `json:"event"`
+	Data  json.RawMessage `json:"data"`
+}

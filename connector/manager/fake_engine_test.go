@@ -84,7 +84,12 @@ func (c *fakeClient) PairPhone(_ context.Context, phone string) (string, error) 
 	return "ABCD-EFGH", nil
 }
 
-func (c *fakeClient) IsLive() bool { return false }
+// IsLive: connected at least once more than disconnected.
+func (c *fakeClient) IsLive() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.connects > c.disconnects
+}
 
 func (c *fakeClient) counts() (connects, disconnects, logouts int) {
 	c.mu.Lock()

@@ -13,6 +13,7 @@ import (
 	"github.com/wagate/wagate/events"
 	"github.com/wagate/wagate/events/schema"
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/fsblob"
 	"github.com/wagate/wagate/shared/ids"
 	"github.com/wagate/wagate/shared/sqlite"
 )
@@ -23,6 +24,7 @@ type env struct {
 	store  *sqlite.SessionStore
 	queue  *sqlite.CommandQueue
 	outbox *sqlite.Outbox
+	msgs   *sqlite.MessageStore
 	mgr    *manager.Manager
 	stop   func()
 }
@@ -40,7 +42,13 @@ func newEnv(t *testing.T, seed ...*wagate.Session) *env {
 			t.Fatal(err)
 		}
 	}
-	e.mgr = &manager.Manager{Engine: e.engine, Store: e.store, Queue: e.queue, Bus: e.outbox}
+	blobs, err := fsblob.New(filepath.Join(t.TempDir(), "files"), "http://localhost", []byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.msgs = sqlite.NewMessageStore(db)
+	e.mgr = &manager.Manager{Engine: e.engine, Store: e.store, Queue: e.queue, Bus: e.outbox,
+		Messages: e.msgs, Statuses: sqlite.NewStatusStore(db), Media: sqlite.NewMediaStore(db), Blobs: blobs}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = e.mgr.Run(ctx) }()

@@ -19,9 +19,12 @@ var schemaFS embed.FS
 
 // Schema names, as the files under schemas/ are called without the suffix.
 const (
-	Command      = "command"
-	Event        = "event"
-	SessionEvent = "session-event"
+	Command       = "command"
+	Event         = "event"
+	SessionEvent  = "session-event"
+	MessageEvent  = "message-event"
+	MessageStatus = "message-status"
+	Webhook       = "webhook"
 )
 
 var (
@@ -65,7 +68,7 @@ func compileAll() {
 		}
 	}
 	compiled = map[string]*jsonschema.Schema{}
-	for _, n := range []string{Command, Event, SessionEvent} {
+	for _, n := range []string{Command, Event, SessionEvent, MessageEvent, MessageStatus, Webhook} {
 		s, err := c.Compile("https://wagate.dev/schemas/" + n + ".schema.json")
 		if err != nil {
 			compileErr = err
