@@ -99,12 +99,64 @@ func TestAWSRuntime(t *testing.T) {
 		t.Fatalf("send answered %s, want the message sent", body)
 	}
 	eventually(t, func() bool { return hooks.has("session.connected") && hooks.has("message.sent") })
+	directoryRoutes(t, api.URL)
 	if bad := hooks.unsigned("s3"); bad > 0 {
 		t.Errorf("%d webhooks without a valid signature", bad)
 	}
 	if res.WebhookQueueURL == "" {
 		t.Error("the provisioner made no webhook queue")
 	}
+}
+
+// directoryRoutes checks the contacts, groups and commands routes of the
+// aws runtime: a group created through a request/reply command (API →
+// SQS → connector → result in DynamoDB → API), listed and read back, and
+// the contact list and stats.
+func directoryRoutes(t *testing.T, base string) {
+	t.Helper()
+	var created struct {
+		Data struct {
+			Group     struct{ ID string } `json:"group"`
+			CommandID string              `json:"commandId"`
+		} `json:"data"`
+	}
+	status := callJSON(t, base, "POST", "/api/groups/sessions/demo", `{"subject":"Equipo","participants":["34600000002"]}`, &created)
+	if status == 202 { // the connector did not answer within the wait: read the result back
+		eventually(t, func() bool {
+			return strings.Contains(callBody(t, base, "GET", "/api/commands/"+created.Data.CommandID, ""), `"status":"done"`)
+		})
+		eventually(t, func() bool {
+			return strings.Contains(callBody(t, base, "GET", "/api/groups/sessions/demo", ""), "@g.us")
+		})
+	} else if status != 201 || !strings.HasSuffix(created.Data.Group.ID, "@g.us") {
+		t.Fatalf("create group = %d %+v, want 201 with a group", status, created)
+	}
+	if created.Data.Group.ID != "" {
+		call(t, base, "GET", "/api/groups/sessions/demo/groups/"+created.Data.Group.ID, "", 200)
+	}
+	if body := callBody(t, base, "GET", "/api/groups/sessions/demo", ""); !strings.Contains(body, `"subject":"Equipo"`) {
+		t.Fatalf("group list = %s, want the group", body)
+	}
+	call(t, base, "GET", "/api/contacts/demo", "", 200)
+	call(t, base, "GET", "/api/contacts/demo/stats", "", 200)
+	call(t, base, "GET", "/api/commands/unknown-command", "", 404)
+}
+
+func callJSON(t *testing.T, base, method, path, body string, v any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+path, bytes.NewBufferString(body))
+	req.Header.Set("X-API-Key", "k1")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s %s = %d %s: %v", method, path, resp.StatusCode, b, err)
+	}
+	return resp.StatusCode
 }
 
 // crm records the webhooks it receives.

@@ -12,7 +12,7 @@ import (
 // APIHandler returns the HTTP API over the aws adapters, its requests
 // counted (the metrics leave as EMF lines, see FlushAfter).
 func (rt *Runtime) APIHandler() http.Handler {
-	return metrics.Middleware(rt.Metrics, rt.APIServer().Handler())
+	return metrics.Middleware(rt.Metrics, rt.withSim(rt.APIServer().Handler()))
 }
 
 // APIServer returns the HTTP API (the same httpapi.Server as the local
@@ -37,15 +37,10 @@ func (rt *Runtime) APIServer() *httpapi.Server {
 	api.Statuses = &service.Statuses{Messages: api.Messages, Store: st.Statuses}
 	api.MediaFiles = &service.MediaFiles{Sessions: st.Sessions, Store: st.Media, Blobs: rt.Blobs, MaxUploadBytes: c.MaxUploadBytes}
 	api.Webhooks = &service.Webhooks{Sessions: st.Sessions, Store: st.Deliveries, Tester: rt.webhookTester()}
-	if st.Results != nil {
-		api.Commands = &service.Commands{Results: st.Results, Queue: queue, Wait: c.CommandWait}
-		if st.Contacts != nil {
-			api.Contacts = &service.Contacts{Sessions: st.Sessions, Store: st.Contacts, Groups: st.Groups, Commands: api.Commands}
-		}
-		if st.Groups != nil {
-			api.Groups = &service.Groups{Sessions: st.Sessions, Store: st.Groups, Commands: api.Commands}
-		}
-	}
+	// Contacts, groups and request/reply commands (docs/contacts-groups.md).
+	api.Commands = &service.Commands{Results: st.Results, Queue: queue, Wait: c.CommandWait}
+	api.Contacts = &service.Contacts{Sessions: st.Sessions, Store: st.Contacts, Groups: st.Groups, Commands: api.Commands}
+	api.Groups = &service.Groups{Sessions: st.Sessions, Store: st.Groups, Commands: api.Commands}
 	return api
 }
 

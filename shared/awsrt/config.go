@@ -8,6 +8,7 @@ package awsrt
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type Config struct {
 	RateBurst       int            // WAGATE_RATE_BURST
 	MaxUploadBytes  int64          // WAGATE_MAX_UPLOAD_BYTES (0 = the service default)
 	AllowPrivate    bool           // WAGATE_ALLOW_PRIVATE_URLS: media URLs may point at private/loopback hosts (development)
+	SimURL          string         // WAGATE_SIM_URL: the connector's sim control; the API forwards /api/_sim/ to it (development, sim engine)
 	Webhook         WebhookOptions // webhook delivery settings
 
 	// Connector settings.
@@ -77,6 +79,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Schedule: getenv("WAGATE_WEBHOOK_SCHEDULE"),
 	}
 	c.AllowPrivate = getenv("WAGATE_ALLOW_PRIVATE_URLS") == "true"
+	if c.SimURL = getenv("WAGATE_SIM_URL"); c.SimURL != "" {
+		if u, err := url.Parse(c.SimURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("WAGATE_SIM_URL must be an http(s) URL, got %q", c.SimURL)
+		}
+	}
 	c.Engine, c.DataDir = or(getenv("WAGATE_ENGINE"), c.Engine), or(getenv("WAGATE_DATA_DIR"), c.DataDir)
 	if c.Engine != "whatsmeow" && c.Engine != "sim" {
 		return c, fmt.Errorf("WAGATE_ENGINE must be whatsmeow or sim, got %q", c.Engine)

@@ -12,13 +12,9 @@ type Stores struct {
 	Statuses   wagate.StatusStore
 	Media      wagate.MediaStore
 	Deliveries wagate.DeliveryStore
-	// Contacts, Groups and Results are nil until the dynamo package has
-	// them: the API then serves no /api/contacts, /api/groups and
-	// /api/commands routes, and the connector keeps no contacts, groups or
-	// command replies.
-	Contacts wagate.ContactStore
-	Groups   wagate.GroupStore
-	Results  wagate.CommandResultStore
+	Contacts   wagate.ContactStore
+	Groups     wagate.GroupStore
+	Results    wagate.CommandResultStore // replies of request/reply commands
 }
 
 // openStores returns the dynamo stores on t.
@@ -29,5 +25,8 @@ func openStores(t *dynamo.Table) Stores {
 		Statuses:   dynamo.NewStatusStore(t),
 		Media:      dynamo.NewMediaStore(t),
 		Deliveries: dynamo.NewDeliveryStore(t),
+		Contacts:   dynamo.NewContactStore(t),
+		Groups:     dynamo.NewGroupStore(t),
+		Results:    dynamo.NewCommandResultStore(t),
 	}
 }

@@ -5,16 +5,16 @@ package dynamo
 const (
 	aID          = "id"   // numeric id (sessions, messages, statuses); string id (media, deliveries)
 	aSessionID   = "sid"  // sessionId of the owner
-	aType        = "ty"   // message type
+	aType        = "ty"   // message type; command type (command results)
 	aFromMe      = "fm"   // message direction
 	aMsgStatus   = "ms"   // message status
 	aRank        = "rk"   // wagate.MessageStatus.Rank of ms: only ever grows
 	aSeen        = "seen" // inbound message marked read
-	aStatus      = "st"   // session or delivery status
+	aStatus      = "st"   // session, delivery or command status
 	aAutoConnect = "ac"   // session autoConnect
 	aVersion     = "ver"  // session version (optimistic locking)
 	aEventType   = "et"   // delivery event type
-	aExpires     = "exp"  // status expiry
+	aExpires     = "exp"  // status or command result expiry
 	aTTL         = "ttl"  // TableSpec.TTLAttribute: expiry in epoch seconds
 	aN           = "n"    // counter value
 	aWaID        = "waId" // WhatsApp id (aliases point at messages and statuses with it)
@@ -36,6 +36,24 @@ const (
 	aChatTotal  = "total"
 	aChatLastSK = "lastSk" // sort key (timestamp#id) of the last message
 	aChatLastWa = "lastWa" // WhatsApp id of the last message
+
+	// Contact and group items.
+	aJID        = "jid"
+	aPhone      = "phone"
+	aName       = "name"
+	aSearch     = "q"  // contact: lower-cased names and JID, "\n"-separated (search filter)
+	aWAContact  = "wa" // contact: known to be on WhatsApp
+	aPictureID  = "pictureId"
+	aPictureURL = "pictureUrl"
+	aProfileAt  = "profileAt"
+	aInvite     = "invite" // group invite code
+
+	// Command results.
+	aResult      = "result"
+	aErrCode     = "errCode"
+	aErrMessage  = "errMessage"
+	aCreatedAt   = "createdAt"
+	aCompletedAt = "completedAt"
 )
 
 // Attributes of a session's message counter item (skMsgCount).

@@ -1,7 +1,8 @@
 // Package dynamo implements wagate's store ports on one DynamoDB table
 // (single-table design): SessionStore, MessageStore, StatusStore,
-// MediaStore and DeliveryStore, each passing the same conformance suites
-// (porttest) as the sqlite adapters.
+// MediaStore, DeliveryStore, ContactStore, GroupStore and
+// CommandResultStore, each passing the same conformance suites (porttest)
+// as the sqlite adapters.
 //
 // The table's keys and indexes are data (TableSpec), shared with the
 // provisioner and the CDK app. Every store is stateless apart from its

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Keys of every item type. A "#" separates the parts of a key; session ids,
@@ -21,17 +23,23 @@ const (
 	skDelivery   = "DELIVERY"   // webhook delivery, under deliveryPK
 	skDedupe     = "DEDUPE"     // (event, target) uniqueness, under dedupePK
 	skCounter    = "COUNTER"    // id allocator, under counterPK
+	skCommand    = "COMMAND"    // command result, under commandPK
 )
 
 // Prefixes of the sort keys under sessionPK.
 const (
-	preMessage      = "MSG#"      // + WhatsApp id: the message
-	preMessageAlias = "MSGID#"    // + padded numeric id → WhatsApp id
-	preIdem         = "IDEM#"     // + idempotency key → WhatsApp id
-	preChat         = "CHAT#"     // + chat JID: the chat
-	preStatus       = "STATUS#"   // + WhatsApp id: the status post
-	preStatusAlias  = "STATUSID#" // + padded numeric id → WhatsApp id
-	preAttempt      = "ATTEMPT#"  // + padded attempt number, under deliveryPK
+	preMessage      = "MSG#"        // + WhatsApp id: the message
+	preMessageAlias = "MSGID#"      // + padded numeric id → WhatsApp id
+	preIdem         = "IDEM#"       // + idempotency key → WhatsApp id
+	preChat         = "CHAT#"       // + chat JID: the chat
+	preStatus       = "STATUS#"     // + WhatsApp id: the status post
+	preStatusAlias  = "STATUSID#"   // + padded numeric id → WhatsApp id
+	preAttempt      = "ATTEMPT#"    // + padded attempt number, under deliveryPK
+	preContact      = "CONTACT#"    // + JID: the contact
+	preContactKey   = "CONTACTKEY#" // + LID or phone → the contact's JID
+	preGroup        = "GROUP#"      // + group JID: the group
+	// preContactItems begins the sort keys of contacts and their aliases.
+	preContactItems = "CONTACT"
 )
 
 func sessionPK(sessionID string) string { return "SESSION#" + sessionID }
@@ -39,6 +47,10 @@ func sessionAliasPK(id int64) string    { return "SESSIONID#" + strconv.FormatIn
 func mediaPK(id string) string          { return "MEDIA#" + id }
 func deliveryPK(id string) string       { return "DELIVERY#" + id }
 func counterPK(name string) string      { return "COUNTER#" + name }
+func commandPK(id string) string        { return "COMMAND#" + keyPart(id) }
+func contactSK(jid string) string       { return preContact + keyPart(jid) }
+func contactKeySK(key string) string    { return preContactKey + keyPart(key) }
+func groupSK(jid string) string         { return preGroup + keyPart(jid) }
 func messageSK(waID string) string      { return preMessage + waID }
 func messageAliasSK(id int64) string    { return preMessageAlias + padID(id) }
 func idemSK(key string) string          { return preIdem + keyPart(key) }
@@ -58,6 +70,7 @@ const (
 	gkAllDeliveries = "DLV"       // gsi3: every delivery, sk = created
 	gkDue           = "DUE"       // gsi4 (sparse): pending deliveries, sk = due
 	gkUnread        = "UNREAD"    // gsi5 (sparse): unread messages, sk = timestamp
+	gkCommandExpiry = "CMDEXP"    // gsi2: every command result, sk = expiry
 )
 
 func gkSessionsByStatus(s string) string { return "SESSIONS#STATUS#" + s }
@@ -78,6 +91,8 @@ func gkStatuses(sessionID string) string          { return "STATUSES#" + session
 func gkMedia(sessionID string) string             { return "SESSIONMEDIA#" + sessionID }
 func gkDeliveries(sessionID string) string        { return "DLVS#" + sessionID }
 func gkDeliveriesByStatus(s string) string        { return "DLVSTATUS#" + s }
+func gkContacts(sessionID string) string          { return "CONTACTS#" + sessionID }
+func gkGroups(sessionID string) string            { return "GROUPS#" + sessionID }
 
 // timeLayout writes times in UTC with fixed-width nanoseconds, so that they
 // sort as strings and read back equal to what was written.
@@ -151,4 +166,27 @@ func keyPart(s string) string {
 	}
 	sum := sha256.Sum256([]byte(s))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// maxNameKey bounds the name part of a nameKey (index sort keys may hold
+// 1024 bytes).
+const maxNameKey = 200
+
+// nameKey is the sort key of something listed by name (contacts by display
+// name, groups by subject), then by JID: the lower-cased name without
+// control characters, at most maxNameKey bytes, "\x01" and the JID. The
+// separator sorts before every character a name keeps, so "ana" comes
+// before "ana b", as ORDER BY name, jid has it.
+func nameKey(name, jid string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r < 0x20 || r == 0x7f {
+			continue
+		}
+		if b.Len()+utf8.RuneLen(r) > maxNameKey {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "\x01" + keyPart(jid)
 }

@@ -42,3 +42,24 @@ func TestDeliveryStore(t *testing.T) {
 		return dynamo.NewDeliveryStore(MustOpenTable(t))
 	})
 }
+
+func TestContactStore(t *testing.T) {
+	t.Parallel()
+	porttest.ContactStore(t, func(t *testing.T) wagate.ContactStore {
+		return dynamo.NewContactStore(MustOpenTable(t))
+	})
+}
+
+func TestGroupStore(t *testing.T) {
+	t.Parallel()
+	porttest.GroupStore(t, func(t *testing.T) wagate.GroupStore {
+		return dynamo.NewGroupStore(MustOpenTable(t))
+	})
+}
+
+func TestCommandResultStore(t *testing.T) {
+	t.Parallel()
+	porttest.CommandResultStore(t, func(t *testing.T) wagate.CommandResultStore {
+		return dynamo.NewCommandResultStore(MustOpenTable(t))
+	})
+}

@@ -31,10 +31,11 @@ const (
 // Index names.
 const (
 	// GSI1: the timeline of a parent — sessions by numeric id, a session's
-	// messages, chats (by last activity), statuses, media and deliveries.
+	// messages, chats (by last activity), statuses, media and deliveries;
+	// its contacts (by display name) and groups (by subject).
 	gsi1 = "gsi1"
 	// GSI2: a second grouping — sessions by status, messages of a chat,
-	// statuses by expiry, deliveries by status.
+	// statuses and command results by expiry, deliveries by status.
 	gsi2 = "gsi2"
 	// GSI3: a third grouping — sessions by autoConnect, messages by type,
 	// every delivery.
