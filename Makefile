@@ -5,7 +5,7 @@ BIN := bin
 PKGS := ./events/... ./shared/... ./connector/... ./functions/... ./infra/...
 export CGO_ENABLED ?= 0
 
-.PHONY: run build test unit e2e lint fmt vet staticcheck bench tidy clean aws-check emulator emulator-stop run-aws-local
+.PHONY: run build test unit e2e lint fmt vet staticcheck bench tidy clean aws-check emulator emulator-stop run-aws-local cdk-install synth bootstrap deploy diff destroy
 
 ## run: build and start the local runtime on :8084 (PORT to change it)
 run: build
@@ -49,7 +49,7 @@ tidy:
 	for m in events shared connector functions infra; do (cd $$m && GOWORK=off GOFLAGS=-mod=mod $(GO) mod tidy) || exit 1; done
 
 clean:
-	rm -rf $(BIN) _tools/bin
+	rm -rf $(BIN) _tools/bin cdk.out
 
 # ---- aws runtime on one machine (docs/aws.md) ----------------------------
 KUMO := _tools/bin/kumo
@@ -103,7 +103,55 @@ run-aws-local: emulator
 	$(GO) build -trimpath -o $(BIN)/aws/ ./functions/api ./functions/webhook ./connector/cmd/connector
 	@set -a; . $(EMULATOR_DIR)/$(STAGE).env; export $(AWS_LOCAL_ENV); set +a; \
 	export WAGATE_API_KEY=$${WAGATE_API_KEY:-dev} WAGATE_WEBHOOK_ALLOW_LOOPBACK=$${WAGATE_WEBHOOK_ALLOW_LOOPBACK:-true} \
-	  WAGATE_DATA_DIR=$${WAGATE_DATA_DIR:-./data/aws-local} WAGATE_SIM_PORT=$${WAGATE_SIM_PORT:-8085}; \
+	  WAGATE_DATA_DIR=$${WAGATE_DATA_DIR:-./data/aws-local} WAGATE_SIM_PORT=$${WAGATE_SIM_PORT:-8085}; export WAGATE_SIM_URL=$${WAGATE_SIM_URL:-http://127.0.0.1:$$WAGATE_SIM_PORT}; \
 	echo "api on http://localhost:$${PORT:-8084} (X-API-Key: $$WAGATE_API_KEY); sim control on :$$WAGATE_SIM_PORT when WAGATE_ENGINE=sim"; \
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	./$(BIN)/aws/connector & ./$(BIN)/aws/webhook & ./$(BIN)/aws/api & wait
+
+# ---- deployment: the CDK app in infra/ (docs/deploy.md) --------------------
+# The CDK CLI (aws-cdk, pinned with Node 22 in _tools/cdk/package-lock.json)
+# lives under _tools/, never at the repository root: Go ignores _tools, so
+# its node_modules cannot disturb `go test`.
+CDK_DIR := _tools/cdk
+CDK_BIN := $(CDK_DIR)/node_modules/.bin
+CDK_STAMP := $(CDK_DIR)/node_modules/.installed
+# jsii (the Go CDK's bridge to aws-cdk-lib) and the CLI run on that Node 22
+# when it is installed (the system Node otherwise): the infra tests too.
+ifneq ($(wildcard $(CDK_BIN)/node),)
+export JSII_NODE ?= $(abspath $(CDK_BIN)/node)
+endif
+# No telemetry, no version check, no notices: synth needs no network.
+CDK := PATH="$(abspath $(CDK_BIN)):$$PATH" CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=1 $(CDK_BIN)/cdk
+# STAGE (dev, prod, …) names every resource; CDK_CONTEXT adds settings,
+# e.g. CDK_CONTEXT='-c alarmEmail=ops@example.com -c frappeWebhookUrl=https://…'
+CDK_FLAGS = --no-notices -c stage=$(STAGE) $(CDK_CONTEXT)
+
+## cdk-install: install the pinned CDK CLI under _tools/cdk (npm ci)
+cdk-install: $(CDK_STAMP)
+
+$(CDK_STAMP): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
+	npm ci --prefix $(CDK_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## synth: synthesise stage $(STAGE) into cdk.out, offline (no AWS account;
+## builds the functions for linux/arm64 without Docker)
+synth: $(CDK_STAMP)
+	@start=$$(date +%s); $(CDK) synth $(CDK_FLAGS) -q && \
+	  echo "synthesised cdk.out/wagate-$(STAGE).template.json in $$(( $$(date +%s) - start )) s"
+
+## bootstrap: prepare the AWS account/region of your credentials for CDK (once)
+bootstrap: $(CDK_STAMP)
+	$(CDK) bootstrap $(CDK_FLAGS)
+
+## deploy: deploy stage $(STAGE) to the AWS account of your credentials
+## (create its secrets first: README, "Deploy to AWS"; needs Docker for the connector image)
+deploy: $(CDK_STAMP)
+	$(CDK) deploy $(CDK_FLAGS) --outputs-file cdk.out/outputs-$(STAGE).json
+
+## diff: what deploy would change in stage $(STAGE)
+diff: $(CDK_STAMP)
+	$(CDK) diff $(CDK_FLAGS)
+
+## destroy: delete stage $(STAGE)'s stack (the media bucket is kept: README)
+destroy: $(CDK_STAMP)
+	$(CDK) destroy $(CDK_FLAGS)

@@ -23,7 +23,7 @@ func (rt *Runtime) APIServer() *httpapi.Server {
 	c, st := rt.Config, rt.Stores
 	queue := &metrics.Queue{CommandQueue: rt.Queue, R: rt.Metrics}
 	api := &httpapi.Server{
-		Sessions: &service.Sessions{Store: st.Sessions, Queue: queue},
+		Sessions: &service.Sessions{Store: st.Sessions, Queue: queue, Leases: st.Leases},
 		Messages: &service.Messages{
 			Sessions: st.Sessions, Store: st.Messages, Media: st.Media, Blobs: rt.Blobs, Queue: queue,
 			SendWait: c.SendWait,
@@ -33,6 +33,7 @@ func (rt *Runtime) APIServer() *httpapi.Server {
 		RateLimit: httpapi.RateLimit{PerSecond: c.RateLimit, Burst: c.RateBurst},
 		Ready:     func(r *http.Request) error { return rt.Ready(r.Context()) },
 		Log:       rt.Log,
+		Files:     presignedFiles{rt.Blobs},
 	}
 	api.Statuses = &service.Statuses{Messages: api.Messages, Store: st.Statuses}
 	api.MediaFiles = &service.MediaFiles{Sessions: st.Sessions, Store: st.Media, Blobs: rt.Blobs, MaxUploadBytes: c.MaxUploadBytes}

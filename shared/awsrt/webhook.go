@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path"
 	"time"
 
 	"github.com/wagate/wagate/events"
@@ -185,7 +184,7 @@ func (h *WebhookHandler) attempt(ctx context.Context, ev events.Event, sess *wag
 	if h.Metrics != nil {
 		metrics.CountAttempt(h.Metrics, out.Status == wagate.DeliveryDelivered)
 	}
-	h.logAttempt(d, out, recordErr)
+	webhook.LogAttempt(h.Log, d, out, recordErr)
 	return out
 }
 
@@ -205,48 +204,12 @@ func (h *WebhookHandler) send(ctx context.Context, ev events.Event, sess *wagate
 			return wagate.WebhookAttempt{At: now, URL: dest, Error: "target refused: " + err.Error()}, webhook.Refused
 		}
 	}
-	body, err := webhook.Render(ev, h.mediaURL(ctx, ev.SessionID))
+	body, err := webhook.Render(ev, webhook.MediaLinks(ctx, h.Blobs, ev.SessionID))
 	if err != nil {
 		return wagate.WebhookAttempt{At: now, URL: dest, Error: err.Error()}, webhook.Retry
 	}
 	a := h.Sender.Send(ctx, dest, secret, ev, body)
 	return a, webhook.Classify(a.StatusCode)
-}
-
-// mediaURL presigns links to "media/<session>/<mediaId>", where the
-// connector keeps media files.
-func (h *WebhookHandler) mediaURL(ctx context.Context, sessionID string) func(mediaID, filename string) (string, error) {
-	if h.Blobs == nil {
-		return nil
-	}
-	return func(mediaID, filename string) (string, error) {
-		return h.Blobs.PresignGet(ctx, path.Join("media", sessionID, path.Base(mediaID)), filename, webhook.MediaLinkTTL)
-	}
-}
-
-// logAttempt writes the JSON log line of one attempt.
-func (h *WebhookHandler) logAttempt(d *wagate.WebhookDelivery, out wagate.DeliveryOutcome, recordErr error) {
-	a := out.Attempt
-	level, msg := slog.LevelInfo, "webhook delivered"
-	switch out.Status {
-	case wagate.DeliveryPending:
-		level, msg = slog.LevelWarn, "webhook attempt failed; will retry"
-	case wagate.DeliveryDead:
-		level, msg = slog.LevelError, "webhook delivery dead"
-	}
-	attrs := []slog.Attr{
-		slog.String("session_id", d.SessionID), slog.String("delivery_id", d.ID), slog.String("event", d.EventType),
-		slog.String("event_id", d.EventID), slog.String("target", d.Target), slog.String("url", a.URL),
-		slog.Int("attempt", a.N), slog.Int("status_code", a.StatusCode), slog.Int64("latency_ms", a.Latency.Milliseconds()),
-	}
-	if a.Error != "" {
-		attrs = append(attrs, slog.String("error", a.Error))
-	}
-	if recordErr != nil {
-		level = slog.LevelError
-		attrs = append(attrs, slog.String("record_error", recordErr.Error()))
-	}
-	h.Log.LogAttrs(context.Background(), level, msg, attrs...)
 }
 
 // DeliveryID is the id of the delivery of ev to target: stable, so an

@@ -65,20 +65,30 @@ func (dl *Deliverer) attempt(ctx context.Context, d *wagate.WebhookDelivery) (wa
 	return dl.sender.send(ctx, url, secret, ev, body)
 }
 
-// mediaURL returns the media link maker of a session's events: a presigned
-// link to the blob "media/<session>/<mediaId>" (where the connector keeps
-// every media file), valid for MediaLinkTTL.
 func (dl *Deliverer) mediaURL(ctx context.Context, sessionID string) func(mediaID, filename string) (string, error) {
-	if dl.Blobs == nil {
+	return MediaLinks(ctx, dl.Blobs, sessionID)
+}
+
+func (dl *Deliverer) logAttempt(d *wagate.WebhookDelivery, out wagate.DeliveryOutcome, recordErr error) {
+	LogAttempt(dl.log(), d, out, recordErr)
+}
+
+// MediaLinks returns the media-link minter Render needs for a session's
+// events: presigned links to "media/<session>/<mediaId>" (where the
+// connector keeps every media file), valid for MediaLinkTTL; nil without a
+// blob store.
+func MediaLinks(ctx context.Context, blobs wagate.BlobStore, sessionID string) func(mediaID, filename string) (string, error) {
+	if blobs == nil {
 		return nil
 	}
 	return func(mediaID, filename string) (string, error) {
-		return dl.Blobs.PresignGet(ctx, path.Join("media", sessionID, path.Base(mediaID)), filename, MediaLinkTTL)
+		return blobs.PresignGet(ctx, path.Join("media", sessionID, path.Base(mediaID)), filename, MediaLinkTTL)
 	}
 }
 
-// logAttempt writes the log line of one attempt.
-func (dl *Deliverer) logAttempt(d *wagate.WebhookDelivery, out wagate.DeliveryOutcome, recordErr error) {
+// LogAttempt writes the structured log line of one attempt (both runtimes
+// log the same fields).
+func LogAttempt(log *slog.Logger, d *wagate.WebhookDelivery, out wagate.DeliveryOutcome, recordErr error) {
 	a := out.Attempt
 	level, msg := slog.LevelInfo, "webhook delivered"
 	switch out.Status {
@@ -89,7 +99,7 @@ func (dl *Deliverer) logAttempt(d *wagate.WebhookDelivery, out wagate.DeliveryOu
 	}
 	attrs := []slog.Attr{
 		slog.String("session_id", d.SessionID), slog.String("delivery_id", d.ID), slog.String("event", d.EventType),
-		slog.String("event_id", d.EventID), slog.String("target", d.Target), slog.Int("attempt", a.N),
+		slog.String("event_id", d.EventID), slog.String("target", d.Target), slog.String("url", a.URL), slog.Int("attempt", a.N),
 		slog.Int("status_code", a.StatusCode), slog.Int64("latency_ms", a.Latency.Milliseconds()),
 	}
 	if a.Error != "" {
@@ -103,5 +113,5 @@ func (dl *Deliverer) logAttempt(d *wagate.WebhookDelivery, out wagate.DeliveryOu
 		level = slog.LevelError
 		attrs = append(attrs, slog.String("record_error", recordErr.Error()))
 	}
-	dl.log().LogAttrs(context.Background(), level, msg, attrs...)
+	log.LogAttrs(context.Background(), level, msg, attrs...)
 }
