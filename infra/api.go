@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -31,7 +32,7 @@ var accessLogFormat = map[string]string{
 }
 
 // NewAPI creates the api function and the HTTP API in front of it.
-func NewAPI(scope constructs.Construct, c Config, n *Network, d *Data, bus *string) *API {
+func NewAPI(scope constructs.Construct, c Config, n *Network, d *Data, bus awsevents.EventBus) *API {
 	s := constructs.NewConstruct(scope, jsii.String("Api"))
 	env := runtimeEnv(c, d, bus)
 	env[APIKeysSecretEnv] = APIKeysSecretName(c.Names.Stage)
@@ -43,7 +44,7 @@ func NewAPI(scope constructs.Construct, c Config, n *Network, d *Data, bus *stri
 	fn, role := newGoFunction(s, c, n, goFunction{
 		id: "Function", name: c.Names.APIFunction, main: "api", timeout: awsres.APIFunctionTimeout, env: env,
 	})
-	grantAPI(role, d, bus, secrets)
+	grantAPI(role, d, bus.EventBusArn(), secrets)
 
 	api := awsapigatewayv2.NewHttpApi(s, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
 		ApiName:            jsii.String(c.Names.HTTPAPI),

@@ -16,21 +16,21 @@ import (
 // module that holds the Lambda mains.
 const functionsModule = "functions"
 
-// Bundler builds the main package pkg of the functions module ("./api")
-// into outDir/bootstrap, a linux/arm64 executable.
+// Bundler builds the main package pkg ("./functions/api", relative to
+// the repository root) into outDir/bootstrap, a linux/arm64 executable.
 type Bundler func(pkg, outDir string) error
 
 // GoBuild returns the Bundler that runs the Go tool chain of this machine
-// in root/functions: no Docker. The module is built on its own (GOWORK=off),
-// exactly as its go.mod pins it, and reproducibly (-trimpath, no VCS stamp,
-// no build id), so an unchanged function keeps its asset hash and is not
+// at the repository root, in the Go workspace (as the tests build it): no
+// Docker. The build is reproducible (-trimpath, no VCS stamp, no build
+// id), so an unchanged function keeps its asset hash and is not
 // redeployed.
 func GoBuild(root string) Bundler {
 	return func(pkg, outDir string) error {
 		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc",
 			"-ldflags=-s -w -buildid=", "-o", filepath.Join(outDir, "bootstrap"), pkg)
-		cmd.Dir = filepath.Join(root, functionsModule)
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "GOWORK=off")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("go build %s (GOOS=linux GOARCH=arm64) in %s: %w", pkg, cmd.Dir, err)
@@ -71,7 +71,7 @@ func goFunctionCode(c Config, name string) awslambda.Code {
 		Bundling: &awscdk.BundlingOptions{
 			// Never pulled: the local bundler always answers.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("public.ecr.aws/docker/library/golang:1.26")),
-			Local: &goBundler{build: build, pkg: "./" + name},
+			Local: &goBundler{build: build, pkg: "./" + functionsModule + "/" + name},
 		},
 	})
 }

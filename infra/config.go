@@ -45,7 +45,7 @@ const (
 	// connector's manager.StopTimeout (20 s) plus handing held commands back.
 	ConnectorStopTimeoutSeconds = 30
 
-	// FunctionLogRetention etc.: CloudWatch Logs retention per stage.
+	// CloudWatch Logs retention of every log group, per stage.
 	DevLogRetention  = awslogs.RetentionDays_TWO_WEEKS
 	ProdLogRetention = awslogs.RetentionDays_THREE_MONTHS
 )

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -45,7 +46,7 @@ type Connector struct {
 // NewConnector creates the cluster, the task definition (image built from
 // connector/Dockerfile at deploy time, never at synth), the service and
 // its autoscaling.
-func NewConnector(scope constructs.Construct, c Config, n *Network, d *Data, bus *string) *Connector {
+func NewConnector(scope constructs.Construct, c Config, n *Network, d *Data, bus awsevents.EventBus) *Connector {
 	s := constructs.NewConstruct(scope, jsii.String("Connector"))
 	k := &Connector{}
 	k.Cluster = awsecs.NewCluster(s, jsii.String("Cluster"), &awsecs.ClusterProps{
@@ -61,7 +62,7 @@ func NewConnector(scope constructs.Construct, c Config, n *Network, d *Data, bus
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
 		Description: jsii.String("wagate connector task: least privilege, see docs/deploy.md"),
 	})
-	grantConnector(taskRole, d, bus)
+	grantConnector(taskRole, d, bus.EventBusArn())
 
 	const dataVolume = "data"
 	k.Task = awsecs.NewFargateTaskDefinition(s, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
@@ -76,7 +77,9 @@ func NewConnector(scope constructs.Construct, c Config, n *Network, d *Data, bus
 		Volumes:  &[]*awsecs.Volume{{Name: jsii.String(dataVolume)}},
 	})
 	env := runtimeEnv(c, d, bus)
-	env["WAGATE_ENGINE"], env["WAGATE_DATA_DIR"] = "whatsmeow", connectorDataDir
+	// The root file system is read-only: temporary files (Go's, SQLite's)
+	// go to the data volume too.
+	env["WAGATE_ENGINE"], env["WAGATE_DATA_DIR"], env["TMPDIR"] = "whatsmeow", connectorDataDir, connectorDataDir
 	container := k.Task.AddContainer(jsii.String("Container"), &awsecs.ContainerDefinitionOptions{
 		ContainerName: jsii.String(connectorContainer),
 		Image: awsecs.ContainerImage_FromAsset(jsii.String(c.RepoRoot), &awsecs.AssetImageProps{

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -23,7 +22,7 @@ import (
 // (webhook.ErrRetry): at most 2 more attempts within 6 h (Lambda's
 // maxima), then the same dead-letter queue.
 const (
-	webhookAsyncRetries   = 2
+	webhookAsyncRetries     = 2
 	webhookAsyncMaxEventAge = 6 * time.Hour
 )
 
@@ -60,7 +59,7 @@ func NewEvents(scope constructs.Construct, c Config, n *Network, d *Data, bus aw
 		RemovalPolicy:   awscdk.RemovalPolicy_DESTROY,
 	})
 
-	env := runtimeEnv(c, d, bus.EventBusName())
+	env := runtimeEnv(c, d, bus)
 	var secrets []string
 	if c.FrappeWebhookURL != "" {
 		env["FRAPPE_WEBHOOK_URL"], env[FrappeSecretEnv] = c.FrappeWebhookURL, FrappeSecretName(c.Names.Stage)
@@ -70,11 +69,20 @@ func NewEvents(scope constructs.Construct, c Config, n *Network, d *Data, bus aw
 		id: "WebhookFunction", name: c.Names.WebhookFunc, main: "webhook", timeout: awsres.WebhookTimeout, env: env,
 	})
 	grantWebhook(role, d, secrets)
-	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
-		RetryAttempts: jsii.Number(webhookAsyncRetries),
-		MaxEventAge:   seconds(webhookAsyncMaxEventAge),
-		OnFailure:     awslambdadestinations.NewSqsDestination(e.WebhookDLQ),
+	// The on-failure destination as a plain resource: the L2 destination
+	// would also grant sqs:GetQueueUrl and GetQueueAttributes, which
+	// Lambda does not use.
+	role.AddToPrincipalPolicy(allow(dlqSend, e.WebhookDLQ.QueueArn()))
+	invoke := awslambda.NewCfnEventInvokeConfig(s, jsii.String("WebhookAsync"), &awslambda.CfnEventInvokeConfigProps{
+		FunctionName:             fn.FunctionName(),
+		Qualifier:                jsii.String("$LATEST"),
+		MaximumRetryAttempts:     jsii.Number(webhookAsyncRetries),
+		MaximumEventAgeInSeconds: jsii.Number(awsres.Seconds(webhookAsyncMaxEventAge)),
+		DestinationConfig: &awslambda.CfnEventInvokeConfig_DestinationConfigProperty{
+			OnFailure: &awslambda.CfnEventInvokeConfig_OnFailureProperty{Destination: e.WebhookDLQ.QueueArn()},
+		},
 	})
+	invoke.Node().AddDependency(role) // Lambda checks the permission when the config is created
 	e.Webhook = fn
 
 	e.Rule = awsevents.NewRule(s, jsii.String("WebhookRule"), &awsevents.RuleProps{

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -72,12 +73,12 @@ func functionArchitecture() awslambda.Architecture {
 // runtimeEnv is the environment every process of the aws runtime gets:
 // its stage and the resources it uses (shared/awsrt.LoadConfig). Secrets
 // are never among them: only the names of the secrets to read.
-func runtimeEnv(c Config, d *Data, bus *string) map[string]string {
+func runtimeEnv(c Config, d *Data, bus awsevents.EventBus) map[string]string {
 	return map[string]string{
 		"WAGATE_STAGE":             c.Names.Stage,
 		"WAGATE_TABLE":             *d.Table.TableName(),
 		"WAGATE_COMMAND_QUEUE_URL": *d.CommandQueue.QueueUrl(),
-		"WAGATE_EVENT_BUS":         *bus,
+		"WAGATE_EVENT_BUS":         *bus.EventBusName(),
 		"WAGATE_MEDIA_BUCKET":      *d.Bucket.BucketName(),
 	}
 }

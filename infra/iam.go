@@ -43,6 +43,9 @@ var (
 
 	secretRead = []string{"secretsmanager:GetSecretValue"}
 
+	// dlqSend: Lambda's on-failure destination of the webhook function.
+	dlqSend = []string{"sqs:SendMessage"}
+
 	// logWrite: a function writes to its own log group only.
 	logWrite = []string{"logs:CreateLogStream", "logs:PutLogEvents"}
 
@@ -141,6 +144,6 @@ func grantConnector(role awsiam.IRole, d *Data, bus *string) {
 // grantSecrets lets role read the secrets (ARN patterns).
 func grantSecrets(role awsiam.IRole, arns []string) {
 	if len(arns) > 0 {
-		role.AddToPrincipalPolicy(allow(secretRead, jsii.Strings(arns...)...))
+		role.AddToPrincipalPolicy(allow(secretRead, *jsii.Strings(arns...)...))
 	}
 }

@@ -1,3 +1,0 @@
-// Package infra will hold the CDK app (in Go) that deploys the aws runtime.
-// It is a placeholder until the deployment issue.
-package infra
