@@ -48,14 +48,12 @@ func boolv(b bool) types.AttributeValue {
 	return &types.AttributeValueMemberBOOL{Value: b}
 }
 
-// setB stores b under attr, or nothing when b is nil (SQL NULL).
+// setB stores b under attr, or nothing when b is empty: sqlstore on
+// SQLite (modernc.org/sqlite) reads an empty blob back as nil, like NULL.
 func setB(it item, attr string, b []byte) {
-	if b == nil {
+	if len(b) == 0 {
 		delete(it, attr)
 		return
-	}
-	if len(b) == 0 {
-		b = []byte{} // keep "empty, not NULL"
 	}
 	it[attr] = bv(b)
 }
@@ -73,14 +71,11 @@ func hasAttr(it item, attr string) bool {
 	return ok
 }
 
-// getB returns a copy of the binary attr; nil when absent (SQL NULL).
+// getB returns a copy of the binary attr; nil when absent or empty.
 func getB(it item, attr string) []byte {
 	v, ok := it[attr].(*types.AttributeValueMemberB)
-	if !ok {
+	if !ok || len(v.Value) == 0 {
 		return nil
-	}
-	if v.Value == nil {
-		return []byte{}
 	}
 	return bytes.Clone(v.Value)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	mathrand "math/rand/v2"
 	"sync"
+	"time"
 
 	"go.mau.fi/util/random"
 	"go.mau.fi/whatsmeow/store"
@@ -24,6 +25,8 @@ type Container struct {
 
 	locksMu sync.Mutex
 	locks   map[string]*sync.Mutex // per device JID: its decryption transactions
+
+	clock func() time.Time // time.Now; tests move it
 }
 
 var _ store.DeviceContainer = (*Container)(nil)
@@ -43,7 +46,7 @@ func New(api API, tableName string, log waLog.Logger) *Container {
 		log = waLog.Noop
 	}
 	t := &table{api: api, name: tableName}
-	return &Container{t: t, log: log, LIDMap: &LIDMap{t: t}, locks: map[string]*sync.Mutex{}}
+	return &Container{t: t, log: log, LIDMap: &LIDMap{t: t}, locks: map[string]*sync.Mutex{}, clock: time.Now}
 }
 
 // TableName returns the name of the container's table.
@@ -220,6 +223,8 @@ func (c *Container) DeleteDevice(ctx context.Context, device *store.Device) erro
 	}
 	return nil
 }
+
+func (c *Container) now() time.Time { return c.clock() }
 
 // deviceLock returns the lock of jid's decryption transactions.
 func (c *Container) deviceLock(jid string) *sync.Mutex {

@@ -9,6 +9,7 @@ import (
 	mathrand "math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,11 +28,13 @@ const (
 	parallelism      = 8 // concurrent single-item requests of one call
 )
 
-// table is the device-store table: the client and the name. It holds no
-// other state.
+// table is the device-store table: the client and the name. It caches
+// nothing.
 type table struct {
 	api  API
 	name string
+
+	retries atomic.Int64 // transactions run again after a conflict
 }
 
 // newRev returns a fresh revision token.
@@ -105,9 +108,10 @@ type rangeQ struct {
 	pk, prefix, lo, hi string
 }
 
-// prefixEnd sorts after every key that starts with a prefix (keys are
-// printable ASCII).
-const prefixEnd = "\x7f"
+// prefixEnd sorts after every key that starts with a prefix: the largest
+// code point, whose UTF-8 encoding sorts after every other (DynamoDB
+// compares string keys by their UTF-8 bytes).
+const prefixEnd = "\U0010FFFF"
 
 // match reports whether sort key sk is within q.
 func (q rangeQ) match(sk string) bool {
