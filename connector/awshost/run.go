@@ -45,7 +45,7 @@ func Run(ctx context.Context, rt *awsrt.Runtime, simPort int) error {
 	if err := os.MkdirAll(rt.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(rt.Config.DataDir, engineFile))
+	db, err := sqlite.Open(ctx, enginePath(rt.Config))
 	if err != nil {
 		return fmt.Errorf("open engine state: %w", err)
 	}
@@ -61,8 +61,12 @@ func Run(ctx context.Context, rt *awsrt.Runtime, simPort int) error {
 		Bus:      &metrics.Bus{EventBus: rt.Bus, R: rt.Metrics},
 		Messages: st.Messages, Statuses: st.Statuses, Media: st.Media, Blobs: rt.Blobs,
 		Contacts: st.Contacts, Groups: st.Groups, Results: st.Results,
-		Fetch:  fetch.New(fetch.Options{AllowLoopback: c.AllowPrivate, AllowPrivate: c.AllowPrivate}).Get,
-		Pacing: manager.Pacing{PerSecond: c.SendRate, Burst: c.SendBurst},
+		Fetch:      fetch.New(fetch.Options{AllowLoopback: c.AllowPrivate, AllowPrivate: c.AllowPrivate}).Get,
+		Pacing:     manager.Pacing{PerSecond: c.SendRate, Burst: c.SendBurst},
+		Visibility: c.CommandVisibility,
+		Ownership: &manager.Ownership{
+			Leases: st.Leases, Handoff: rt.Queue, TaskID: c.TaskID, TTL: c.LeaseTTL, Heartbeat: c.LeaseHeartbeat,
+		},
 	}
 	stopSim := serveSim(ctx, rt, simctl, simPort)
 	go flushMetrics(ctx, rt)
@@ -76,7 +80,11 @@ func Run(ctx context.Context, rt *awsrt.Runtime, simPort int) error {
 // newEngine builds the WhatsApp engine of the configuration.
 func newEngine(ctx context.Context, rt *awsrt.Runtime, db *sqlite.DB) (wagate.Engine, wagate.SimControl, error) {
 	if rt.Config.Engine == "sim" {
-		n, err := sim.New(db.SQL(), sim.Options{PushNameEvents: true, Logger: rt.Log})
+		opts := sim.Options{PushNameEvents: true, Logger: rt.Log}
+		if rt.Config.SimDB != "" {
+			opts.Journal = journalName(rt.Config.TaskID)
+		}
+		n, err := sim.New(db.SQL(), opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("start sim engine: %w", err)
 		}
@@ -127,4 +135,23 @@ func flushMetrics(ctx context.Context, rt *awsrt.Runtime) {
 			}
 		}
 	}
+}
+
+// enginePath is the SQLite file of the engine's local state: the data
+// dir's, or with the sim engine WAGATE_SIM_DB (test only: one simulated
+// network shared by every connector process of a test, so a session paired
+// through one process connects through another; see docs/scale-out.md).
+func enginePath(c awsrt.Config) string {
+	if c.Engine == "sim" && c.SimDB != "" {
+		return c.SimDB
+	}
+	return filepath.Join(c.DataDir, engineFile)
+}
+
+// journalName names this process in the sim journal.
+func journalName(taskID string) string {
+	if taskID != "" {
+		return taskID
+	}
+	return "pid-" + strconv.Itoa(os.Getpid())
 }

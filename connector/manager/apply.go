@@ -109,6 +109,7 @@ func (m *Manager) handleGiveUp(ctx context.Context, h *host, e wagate.Disconnect
 	}
 	go h.client.Disconnect() // may wait on the engine's own goroutines
 	m.setDown(ctx, h.sessionID, e.Reason, e.Detail, e.CredentialsGone)
+	m.settle(ctx, h.sessionID)
 	return false
 }
 

@@ -15,6 +15,10 @@ import (
 // failures are retried a few times, then dropped with an error log.
 func (m *Manager) process(ctx context.Context, d wagate.Delivery) {
 	c := d.Command
+	if !m.route(ctx, d) {
+		return // forwarded to the session's owner, or put back
+	}
+	defer m.settle(ctx, c.SessionID)
 	log := m.log().With("session_id", c.SessionID, "command_id", c.ID, "command", c.Type)
 	retry, err := m.handle(ctx, d)
 	if err != nil && wagate.ErrorCode(err) == wagate.EINTERNAL && d.Attempt < MaxAttempts {

@@ -33,11 +33,18 @@ type Manager struct {
 	Log     *slog.Logger
 	Workers int
 	Now     func() time.Time
+	// Visibility is how long a received command stays hidden from other
+	// consumers while it is handled (zero: the package's Visibility).
+	Visibility time.Duration
+	// Ownership, when set, makes this manager one of several connector
+	// tasks (ownership.go); nil hosts every session here.
+	Ownership *Ownership
 
 	mu     sync.Mutex
 	hosted map[string]*host
 	pacers pacers
 	dir    directory
+	own    *owner
 }
 
 // host is one hosted session: its client and the goroutine that applies the

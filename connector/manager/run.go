@@ -1,6 +1,7 @@
 package manager
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -16,7 +17,16 @@ func (m *Manager) Run(ctx context.Context) error {
 	if workers <= 0 {
 		workers = DefaultWorkers
 	}
-	m.Resume(ctx)
+	var ownershipDone func()
+	if m.Ownership != nil {
+		wait, err := m.startOwnership(ctx)
+		if err != nil {
+			return err
+		}
+		ownershipDone = wait
+	} else {
+		m.Resume(ctx)
+	}
 	go m.sweepStatuses(ctx)
 
 	// Commands in flight finish on their own context so a shutdown never
@@ -26,7 +36,7 @@ func (m *Manager) Run(ctx context.Context) error {
 	sem := make(chan struct{}, workers)
 	var inflight sync.WaitGroup
 	for ctx.Err() == nil {
-		ds, err := m.Queue.Receive(ctx, workers, Visibility)
+		ds, err := m.Queue.Receive(ctx, workers, cmp.Or(m.Visibility, Visibility))
 		if ctx.Err() != nil {
 			// Received just as we stopped: hand them back at once.
 			for _, d := range ds {
@@ -56,7 +66,13 @@ func (m *Manager) Run(ctx context.Context) error {
 		m.log().Warn("commands still running at shutdown; they will be redelivered")
 		cancelWork()
 	}
+	if ownershipDone != nil {
+		ownershipDone()
+	}
 	m.Shutdown(work)
+	if m.own != nil {
+		m.stopOwnership(work)
+	}
 	return nil
 }
 

@@ -67,6 +67,10 @@ func (m *Manager) deliver(ctx context.Context, d wagate.Delivery, waID string, s
 		m.failMessage(ctx, msg, wagate.ErrorMessage(err))
 		return 0, nil
 	}
+	if _, _, owned := m.fenced(sid); !owned {
+		// The lease ended (or is about to): the next owner sends it.
+		return NotLiveRetry, nil
+	}
 	ts, err := submit(h.client, msg, data)
 	if err != nil {
 		if code := wagate.ErrorCode(err); code == wagate.ENOTCONNECTED && d.Attempt < NotLiveAttempts {
@@ -156,7 +160,7 @@ func (m *Manager) storeMedia(ctx context.Context, msg *wagate.Message, media *wa
 func (m *Manager) failMessage(ctx context.Context, msg *wagate.Message, reason string) {
 	failed := wagate.StatusFailed
 	upd := wagate.MessageUpdate{Status: &failed, At: m.now(), Error: &reason}
-	cur, changed, err := m.Messages.UpdateMessage(ctx, msg.SessionID, msg.WhatsAppID, upd)
+	cur, changed, err := m.updateMessage(ctx, msg.SessionID, msg.WhatsAppID, upd)
 	if err != nil {
 		m.log().Error("mark message failed", "session_id", msg.SessionID, "whatsapp_id", msg.WhatsAppID, "err", err)
 		return
@@ -168,7 +172,7 @@ func (m *Manager) failMessage(ctx context.Context, msg *wagate.Message, reason s
 
 // advance moves an outbound message forward and publishes the change.
 func (m *Manager) advance(ctx context.Context, sessionID, waID string, st wagate.MessageStatus, at time.Time) {
-	cur, changed, err := m.Messages.UpdateMessage(ctx, sessionID, waID, wagate.MessageUpdate{Status: &st, At: at})
+	cur, changed, err := m.updateMessage(ctx, sessionID, waID, wagate.MessageUpdate{Status: &st, At: at})
 	if wagate.ErrorCode(err) == wagate.ENOTFOUND {
 		return
 	} else if err != nil {

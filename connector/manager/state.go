@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/wagate/wagate/events"
@@ -10,8 +11,29 @@ import (
 )
 
 // update writes a session change; a deleted session is not an error.
+// When several tasks run, the write is fenced by the session's lease: a
+// session this task does not own is not written, and a refused write stops
+// the session here (ownership.go).
 func (m *Manager) update(ctx context.Context, sessionID string, upd wagate.SessionUpdate) (*wagate.Session, error) {
-	sess, err := m.Store.UpdateSession(ctx, sessionID, upd)
+	var (
+		sess *wagate.Session
+		err  error
+	)
+	f, on, ok := m.fenced(sessionID)
+	fs, canFence := m.Store.(wagate.FencedSessionStore)
+	switch {
+	case !on || !canFence:
+		sess, err = m.Store.UpdateSession(ctx, sessionID, upd)
+	case !ok:
+		m.log().Debug("session state not written: not owned here", "session_id", sessionID)
+		return nil, nil
+	default:
+		sess, err = fs.UpdateSessionFenced(ctx, sessionID, f, upd)
+		if errors.Is(err, wagate.ErrLeaseLost) {
+			m.lose(sessionID, err)
+			return nil, nil
+		}
+	}
 	if wagate.ErrorCode(err) == wagate.ENOSESSION {
 		return nil, nil
 	}

@@ -58,7 +58,8 @@ type Client struct {
 	timer      *time.Timer // the pending one-shot step, if any
 	qr         *qrState    // non-nil only in stateQR
 	queue      []wagate.EngineEvent
-	delivering bool // a delivery goroutine is running
+	delivering bool  // a delivery goroutine is running
+	connRow    int64 // the journal's open connection interval (journal.go)
 }
 
 // Connect starts connecting and returns at once. Unpaired: QR codes follow
@@ -160,6 +161,14 @@ func (c *Client) close() {
 // pending. c.mu is held.
 func (c *Client) setState(s state) {
 	c.epoch++
+	if j := c.net.journal; j != nil && (c.state == stateConnected) != (s == stateConnected) {
+		if s == stateConnected {
+			c.connRow = j.connected(c.sessionID, c.net.opts.Logger.Warn)
+		} else {
+			j.disconnected(c.connRow, c.net.opts.Logger.Warn)
+			c.connRow = 0
+		}
+	}
 	c.state = s
 	if c.timer != nil {
 		c.timer.Stop()

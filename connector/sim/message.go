@@ -158,6 +158,9 @@ func (c *Client) send(ctx context.Context, m *wagate.Message, media []byte, styl
 	if c.state != stateConnected {
 		return time.Time{}, c.notConnected()
 	}
+	if err := c.net.journal.submitted(ctx, c.sessionID, msg.WhatsAppID); err != nil {
+		return time.Time{}, err
+	}
 	at, isNew := c.net.ledger.recordSend(c.sessionID, msg)
 	if d := c.net.opts.AutoDeliver; isNew && d > 0 {
 		n, sessionID := c.net, c.sessionID

@@ -81,6 +81,10 @@ type Options struct {
 	// does (default off: message tests then see message events only).
 	PushNameEvents bool
 	Logger         *slog.Logger // default slog.Default()
+	// Journal, when set, names this process in the journal (journal.go,
+	// test only): submissions and connection intervals are recorded in the
+	// database, for tests whose processes share it.
+	Journal string
 }
 
 func (o Options) withDefaults() Options {
@@ -114,8 +118,9 @@ func (o Options) withDefaults() Options {
 // Network is the simulated WhatsApp network. It is the engine (clients for
 // the connector) and the phone side (SimControl) at once.
 type Network struct {
-	opts  Options
-	store *store
+	opts    Options
+	store   *store
+	journal *journal // nil unless Options.Journal
 
 	// mu guards hosts and Client.replaced. It is never held together with
 	// a Client.mu.
@@ -143,7 +148,11 @@ func New(db *sql.DB, opts Options) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: new network: %w", err)
 	}
-	n := &Network{opts: opts.withDefaults(), store: st, hosts: make(map[string]*Client)}
+	j, err := openJournal(db, opts.Journal)
+	if err != nil {
+		return nil, fmt.Errorf("sim: new network: %w", err)
+	}
+	n := &Network{opts: opts.withDefaults(), store: st, journal: j, hosts: make(map[string]*Client)}
 	n.ledger.init(n.opts.LedgerSize)
 	return n, nil
 }

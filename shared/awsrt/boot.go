@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/wagate/wagate/shared/webhook"
 )
 
 // InLambda reports whether the process runs under a Lambda Runtime API
@@ -41,19 +43,20 @@ func Exit(service string, err error) {
 // APIHandlerChecked is APIHandler, refusing to start without an API key.
 func (rt *Runtime) APIHandlerChecked() (http.Handler, error) {
 	if len(rt.Config.APIKeys) == 0 {
-		return nil, fmt.Errorf("WAGATE_API_KEY is not set: the API needs at least one key")
+		return nil, fmt.Errorf("neither WAGATE_API_KEY nor %s is set: the API needs at least one key", APIKeySecretEnv)
 	}
 	return rt.APIHandler(), nil
 }
 
-// WebhookLambda returns the webhook function's Lambda handler: it handles
-// the event and writes the metrics.
-func (rt *Runtime) WebhookLambda(h *WebhookHandler) func(context.Context, Envelope) error {
-	return func(ctx context.Context, env Envelope) error {
-		err := h.Handle(ctx, env)
+// WebhookLambda returns the webhook function's Lambda handler: it
+// handles the invocation (a bus event, or the schedule rule's tick: a
+// sweep, whose counts are the result) and writes the metrics.
+func (rt *Runtime) WebhookLambda(h *WebhookHandler) func(context.Context, Envelope) (*webhook.SweepResult, error) {
+	return func(ctx context.Context, env Envelope) (*webhook.SweepResult, error) {
+		res, err := h.Invoke(ctx, env)
 		if ferr := rt.EMF.Flush(); ferr != nil {
 			rt.Log.Warn("write metrics", "err", ferr)
 		}
-		return err
+		return res, err
 	}
 }

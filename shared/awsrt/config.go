@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/wagate/wagate/shared/awsres"
@@ -26,6 +25,7 @@ type Config struct {
 	Table           string         // WAGATE_TABLE
 	MediaBucket     string         // WAGATE_MEDIA_BUCKET
 	APIKeys         []string       // WAGATE_API_KEY: accepted X-API-Key values, comma-separated
+	APIKeySecretID  string         // WAGATE_API_KEY_SECRET_ID: the secret holding APIKeys (read at start, see LoadSecrets)
 	LogLevel        slog.Level     // WAGATE_LOG_LEVEL
 	Port            int            // PORT: the api function's HTTP server outside Lambda (default 8084)
 	SendWait        time.Duration  // WAGATE_SEND_WAIT (default 2s; 0 = answer at once)
@@ -42,15 +42,25 @@ type Config struct {
 	DataDir   string  // WAGATE_DATA_DIR: local state of the engine (sim network, device store until it moves to DynamoDB)
 	SendRate  float64 // WAGATE_SEND_RATE (default 1)
 	SendBurst int     // WAGATE_SEND_BURST (default 5)
+
+	// Scale-out: several connector tasks share the sessions (docs/scale-out.md).
+	TaskID            string        // WAGATE_TASK_ID: this task's name in leases (default: random)
+	LeaseTTL          time.Duration // WAGATE_LEASE_TTL (default 30s)
+	LeaseHeartbeat    time.Duration // WAGATE_LEASE_HEARTBEAT (default 10s)
+	CommandVisibility time.Duration // WAGATE_COMMAND_VISIBILITY: how long a received command stays hidden (default 60s)
+	SimDB             string        // WAGATE_SIM_DB: test only — one SQLite file holding the sim network of every connector process
 }
 
 // WebhookOptions are the webhook function's settings.
 type WebhookOptions struct {
-	FrappeURL     string // FRAPPE_WEBHOOK_URL
-	FrappeSecret  string // FRAPPE_WEBHOOK_SECRET
-	AllowLoopback bool   // WAGATE_WEBHOOK_ALLOW_LOOPBACK (development only)
-	AllowPrivate  bool   // WAGATE_WEBHOOK_ALLOW_PRIVATE (development only)
-	Schedule      string // WAGATE_WEBHOOK_SCHEDULE: when an attempt is the last (default: the deliverer's)
+	FrappeURL    string // FRAPPE_WEBHOOK_URL
+	FrappeSecret string // FRAPPE_WEBHOOK_SECRET
+	// FrappeSecretID (FRAPPE_WEBHOOK_SECRET_ID) names the secret holding
+	// FrappeSecret (read at start, see LoadSecrets).
+	FrappeSecretID string
+	AllowLoopback  bool   // WAGATE_WEBHOOK_ALLOW_LOOPBACK (development only)
+	AllowPrivate   bool   // WAGATE_WEBHOOK_ALLOW_PRIVATE (development only)
+	Schedule       string // WAGATE_WEBHOOK_SCHEDULE: when an attempt is the last (default: the deliverer's)
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -65,16 +75,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.EventBus = or(getenv("WAGATE_EVENT_BUS"), c.Names.EventBus)
 	c.Table = or(getenv("WAGATE_TABLE"), c.Names.Table)
 	c.MediaBucket = or(getenv("WAGATE_MEDIA_BUCKET"), c.Names.MediaBucket)
-	for k := range strings.SplitSeq(getenv("WAGATE_API_KEY"), ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			c.APIKeys = append(c.APIKeys, k)
-		}
-	}
+	c.APIKeys, c.APIKeySecretID = splitKeys(getenv("WAGATE_API_KEY")), getenv(APIKeySecretEnv)
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("WAGATE_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("WAGATE_LOG_LEVEL: %w", err)
 	}
 	c.Webhook = WebhookOptions{
-		FrappeURL: getenv("FRAPPE_WEBHOOK_URL"), FrappeSecret: getenv("FRAPPE_WEBHOOK_SECRET"),
+		FrappeURL: getenv("FRAPPE_WEBHOOK_URL"), FrappeSecret: getenv("FRAPPE_WEBHOOK_SECRET"), FrappeSecretID: getenv(FrappeSecretEnv),
 		AllowLoopback: getenv("WAGATE_WEBHOOK_ALLOW_LOOPBACK") == "true", AllowPrivate: getenv("WAGATE_WEBHOOK_ALLOW_PRIVATE") == "true",
 		Schedule: getenv("WAGATE_WEBHOOK_SCHEDULE"),
 	}
@@ -97,6 +103,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.MaxUploadBytes = int64(p.num("WAGATE_MAX_UPLOAD_BYTES", 0))
 	c.SendRate = p.num("WAGATE_SEND_RATE", c.SendRate)
 	c.SendBurst = int(p.num("WAGATE_SEND_BURST", float64(c.SendBurst)))
+	c.TaskID, c.SimDB = getenv("WAGATE_TASK_ID"), getenv("WAGATE_SIM_DB")
+	c.LeaseTTL = max(p.wait("WAGATE_LEASE_TTL", 30*time.Second), 0)
+	c.LeaseHeartbeat = max(p.wait("WAGATE_LEASE_HEARTBEAT", 10*time.Second), 0)
+	c.CommandVisibility = max(p.wait("WAGATE_COMMAND_VISIBILITY", 60*time.Second), 0)
 	return c, p.err
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/wagate/wagate/shared/awsres"
 )
 
 // Outside Lambda (an emulator without a Lambda host, `make run-aws-local`)
@@ -66,13 +68,17 @@ func (rt *Runtime) FlushAfter(h http.Handler) http.Handler {
 
 // ConsumeWebhookQueue hands every event of the local webhook queue to h
 // until ctx ends: handled events are deleted, failed ones come back after
-// WebhookRetryDelay.
+// WebhookRetryDelay. Meanwhile it sweeps every awsres.WebhookSweepRate,
+// as the schedule rule does in AWS.
 func (rt *Runtime) ConsumeWebhookQueue(ctx context.Context, h *WebhookHandler) error {
 	url, err := rt.queueURL(ctx, rt.Config.WebhookQueueURL, rt.Config.Names.WebhookQueue)
 	if err != nil {
 		return err
 	}
 	rt.Log.Info("webhook runner consuming", "queue", url)
+	sweeping := make(chan struct{})
+	go func() { defer close(sweeping); rt.sweepEvery(ctx, h, awsres.WebhookSweepRate) }()
+	defer func() { <-sweeping }()
 	for ctx.Err() == nil {
 		out, err := rt.AWS.SQS.ReceiveMessage(ctx, &awssqs.ReceiveMessageInput{
 			QueueUrl: aws.String(url), MaxNumberOfMessages: 10, WaitTimeSeconds: int32(EmulatorLongPoll / time.Second),

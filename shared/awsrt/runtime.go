@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/wagate/wagate/shared/awsconf"
@@ -31,6 +32,8 @@ const (
 	EmulatorLongPoll = 2 * time.Second
 	// MetricsNamespace is the CloudWatch namespace of the EMF metrics.
 	MetricsNamespace = "wagate"
+	// SecretsTimeout bounds reading the secrets at start.
+	SecretsTimeout = 10 * time.Second
 )
 
 // Runtime holds the aws adapters of one process.
@@ -58,8 +61,18 @@ func Open(ctx context.Context, cfg Config, service string, out io.Writer) (*Runt
 	return OpenWith(ctx, cfg, awscfg, service, out)
 }
 
-// OpenWith is Open with a given AWS configuration (tests, emulators).
+// OpenWith is Open with a given AWS configuration (tests, emulators). The
+// secrets cfg names (WAGATE_API_KEY_SECRET_ID, FRAPPE_WEBHOOK_SECRET_ID)
+// are read first, once (LoadSecrets).
 func OpenWith(ctx context.Context, cfg Config, awscfg aws.Config, service string, out io.Writer) (*Runtime, error) {
+	if cfg.HasSecrets() {
+		sctx, cancel := context.WithTimeout(ctx, SecretsTimeout)
+		err := LoadSecrets(sctx, &cfg, secretsmanager.NewFromConfig(awscfg))
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+	}
 	rt := &Runtime{
 		Config:  cfg,
 		AWS:     awsconf.NewClients(awscfg),

@@ -15,6 +15,8 @@ type Stores struct {
 	Contacts   wagate.ContactStore
 	Groups     wagate.GroupStore
 	Results    wagate.CommandResultStore // replies of request/reply commands
+	// Leases keep session ownership across connector tasks (docs/scale-out.md).
+	Leases wagate.LeaseStore
 }
 
 // openStores returns the dynamo stores on t.
@@ -28,5 +30,6 @@ func openStores(t *dynamo.Table) Stores {
 		Contacts:   dynamo.NewContactStore(t),
 		Groups:     dynamo.NewGroupStore(t),
 		Results:    dynamo.NewCommandResultStore(t),
+		Leases:     dynamo.NewLeaseStore(t),
 	}
 }

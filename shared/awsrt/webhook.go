@@ -21,14 +21,29 @@ import (
 	"github.com/wagate/wagate/shared/webhook"
 )
 
-// Envelope is the EventBridge event a rule hands its target: the fields
-// the webhook function reads.
+// Envelope is the EventBridge event a rule hands its target (the JSON of
+// aws-lambda-go's events.CloudWatchEvent): the fields the webhook function
+// reads. The bus rule hands it wagate events; the schedule rule a
+// "Scheduled Event" (Scheduled).
 type Envelope struct {
 	ID         string          `json:"id"`
 	Source     string          `json:"source"`
 	DetailType string          `json:"detail-type"`
 	Time       time.Time       `json:"time"`
+	Resources  []string        `json:"resources,omitempty"`
 	Detail     json.RawMessage `json:"detail"`
+}
+
+// The Source and DetailType of the events a schedule rule sends.
+const (
+	ScheduledSource     = "aws.events"
+	ScheduledDetailType = "Scheduled Event"
+)
+
+// Scheduled reports whether env is the schedule rule's tick (run a
+// sweep) rather than a wagate event.
+func (env Envelope) Scheduled() bool {
+	return env.Source == ScheduledSource && env.DetailType == ScheduledDetailType
 }
 
 const (
@@ -38,25 +53,29 @@ const (
 	webhookDialTimeout = 5 * time.Second
 )
 
-// ErrRetry wraps the error Handle returns when an attempt should be made
-// again: EventBridge then retries the event (its retry policy, then the
-// webhook DLQ).
+// ErrRetry wraps the error Handle returns when an attempt failed and the
+// delivery is due again: Lambda then retries the event (its asynchronous
+// retries, then the on-failure destination, the webhook DLQ), and the
+// sweep (WebhookHandler.Sweep) carries the rest of the schedule.
 var ErrRetry = errors.New("webhook attempt failed; retry")
 
 // WebhookHandler delivers one bus event to its webhook targets (the
 // session's webhookUrl, the Frappe URL): the aws side of the deliverer.
-// With a DeliveryStore, each (event, target) is a stored delivery with its
-// attempt log; a delivery already delivered or dead is not attempted again
-// when EventBridge redelivers the event, and the last attempt of the
-// Schedule makes it dead instead of asking for another retry. Without one,
-// attempts are only logged.
+// With a delivery store, each (event, target) is a stored delivery with its
+// attempt log, and each attempt is made under a lease of that delivery
+// (ClaimDelivery), so a redelivered event and the sweep never attempt it
+// at once: one delivered, dead, not due yet or held is left alone, and the
+// last attempt of the Schedule makes it dead instead of asking for another
+// retry. Without a store, attempts are only logged. Sweep, run on a
+// schedule, makes the retries that fall due later and the replays.
 type WebhookHandler struct {
 	Sessions   wagate.SessionStore
-	Deliveries wagate.DeliveryStore // nil: log attempts only
-	Blobs      wagate.BlobStore     // presigned media links; nil leaves media.url as published
+	Deliveries wagate.DeliveryClaimer // nil: log attempts only
+	Blobs      wagate.BlobStore       // presigned media links; nil leaves media.url as published
 	Frappe     webhook.Frappe
 	Sender     *webhook.Sender
 	Schedule   webhook.Schedule // nil = webhook.DefaultSchedule
+	PerTarget  int              // the sweep's attempts of one session at once; 0 = webhook.DefaultPerTarget
 	Metrics    *metrics.Registry
 	Log        *slog.Logger
 	Now        func() time.Time
@@ -83,17 +102,22 @@ func (rt *Runtime) WebhookHandler() (*WebhookHandler, error) {
 	if err != nil {
 		return nil, err
 	}
+	deliveries, ok := rt.Stores.Deliveries.(wagate.DeliveryClaimer)
+	if !ok {
+		return nil, fmt.Errorf("webhook: the delivery store %T cannot claim one delivery", rt.Stores.Deliveries)
+	}
 	return &WebhookHandler{
-		Sessions: rt.Stores.Sessions, Deliveries: rt.Stores.Deliveries, Blobs: rt.Blobs,
+		Sessions: rt.Stores.Sessions, Deliveries: deliveries, Blobs: rt.Blobs,
 		Frappe: webhook.Frappe{URL: rt.Config.Webhook.FrappeURL, Secret: rt.Config.Webhook.FrappeSecret},
 		Sender: rt.webhookSender(), Schedule: schedule, Metrics: rt.Metrics, Log: rt.Log,
 	}, nil
 }
 
 // Handle delivers the event in env. It returns an error wrapping ErrRetry
-// when a target should be tried again, another error when the event could
-// not be handled at all (also retried), and nil when every target is
-// delivered, refused for good or gone.
+// when an attempt failed and its delivery is due again, another error when
+// the event could not be handled at all (also retried), and nil when every
+// target is delivered, refused for good, gone, or not this invocation's to
+// attempt (not due yet, or held by the sweep, which carries it on).
 func (h *WebhookHandler) Handle(ctx context.Context, env Envelope) error {
 	var ev events.Event
 	if err := json.Unmarshal(env.Detail, &ev); err != nil || ev.ID == "" {
@@ -117,9 +141,6 @@ func (h *WebhookHandler) Handle(ctx context.Context, env Envelope) error {
 	}
 	var retry []string
 	for _, d := range ds {
-		if d.Status == wagate.DeliveryDelivered || d.Status == wagate.DeliveryDead {
-			continue
-		}
 		if out := h.attempt(ctx, ev, sess, d); out.Status == wagate.DeliveryPending {
 			retry = append(retry, d.Target)
 		}
@@ -131,7 +152,9 @@ func (h *WebhookHandler) Handle(ctx context.Context, env Envelope) error {
 }
 
 // deliveries stores the deliveries of ev (once per target, whatever the
-// redeliveries) and returns them as stored.
+// redeliveries) and returns those this invocation may attempt now: claimed,
+// as stored. The others are delivered, dead, not due yet (a retry the
+// Schedule puts later), or held by the sweep.
 func (h *WebhookHandler) deliveries(ctx context.Context, ev events.Event, targets []string) ([]*wagate.WebhookDelivery, error) {
 	raw, err := json.Marshal(ev)
 	if err != nil {
@@ -150,14 +173,20 @@ func (h *WebhookHandler) deliveries(ctx context.Context, ev events.Event, target
 	if err := h.Deliveries.CreateDeliveries(ctx, ds); err != nil {
 		return nil, fmt.Errorf("store deliveries of event %q: %w", ev.ID, err)
 	}
-	for i, d := range ds {
-		stored, _, err := h.Deliveries.FindDelivery(ctx, d.ID)
+	now, claimed := h.now(), ds[:0]
+	for _, d := range ds {
+		got, err := h.Deliveries.ClaimDelivery(ctx, d.ID, now, webhook.AttemptLease)
 		if err != nil {
-			return nil, fmt.Errorf("read delivery %q: %w", d.ID, err)
+			return nil, fmt.Errorf("claim delivery %q: %w", d.ID, err)
 		}
-		ds[i] = stored
+		if got == nil {
+			h.Log.Debug("webhook: delivery not attempted here (delivered, dead, not due or held by the sweep)",
+				"session_id", ev.SessionID, "event_id", ev.ID, "delivery_id", d.ID)
+			continue
+		}
+		claimed = append(claimed, got)
 	}
-	return ds, nil
+	return claimed, nil
 }
 
 // attempt sends d once, records and logs the outcome.

@@ -107,10 +107,16 @@ func TestWebhookHandler(t *testing.T) {
 	t.Run("RetryThenDeliver", func(t *testing.T) {
 		rcv := &receiver{codes: []int{503}}
 		h, env, db := fixture(t, rcv, webhook.Schedule{time.Second})
+		clock := fakeClock(h)
 		err := h.Handle(t.Context(), env)
 		if !errors.Is(err, awsrt.ErrRetry) {
-			t.Fatalf("Handle after a 503 = %v, want ErrRetry (EventBridge retries)", err)
+			t.Fatalf("Handle after a 503 = %v, want ErrRetry (Lambda retries)", err)
 		}
+		// Handed over again before the retry is due: nothing is sent.
+		if err := h.Handle(t.Context(), env); err != nil || rcv.count() != 1 {
+			t.Fatalf("early redelivery: %v, %d posts; want nil and still 1", err, rcv.count())
+		}
+		clock.add(2 * time.Second)
 		if err := h.Handle(t.Context(), env); err != nil {
 			t.Fatal(err)
 		}
@@ -125,12 +131,15 @@ func TestWebhookHandler(t *testing.T) {
 	t.Run("DeadAfterSchedule", func(t *testing.T) {
 		rcv := &receiver{codes: []int{500, 500, 500}}
 		h, env, _ := fixture(t, rcv, webhook.Schedule{time.Second})
+		clock := fakeClock(h)
 		if err := h.Handle(t.Context(), env); !errors.Is(err, awsrt.ErrRetry) {
 			t.Fatalf("first attempt: %v, want ErrRetry", err)
 		}
+		clock.add(2 * time.Second)
 		if err := h.Handle(t.Context(), env); err != nil {
 			t.Fatalf("last attempt of the schedule: %v, want nil (dead, no more retries)", err)
 		}
+		clock.add(time.Hour)
 		if err := h.Handle(t.Context(), env); err != nil || rcv.count() != 2 {
 			t.Fatalf("after dead: %v, %d posts; want nil and no third post", err, rcv.count())
 		}

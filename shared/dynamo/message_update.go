@@ -29,6 +29,12 @@ const (
 // rank is still below the new one (a later status that landed meanwhile
 // wins: the update is re-read and re-applied).
 func (st *MessageStore) UpdateMessage(ctx context.Context, sessionID, whatsAppID string, upd wagate.MessageUpdate) (*wagate.Message, bool, error) {
+	return st.update(ctx, sessionID, whatsAppID, upd, nil)
+}
+
+// update is UpdateMessage, fenced by the session's lease when fence is set
+// (message_fenced.go).
+func (st *MessageStore) update(ctx context.Context, sessionID, whatsAppID string, upd wagate.MessageUpdate, fence *wagate.Fence) (*wagate.Message, bool, error) {
 	k := itemKey{sessionPK(sessionID), messageSK(whatsAppID)}
 	for attempt := 0; ; attempt++ {
 		m, err := st.get(ctx, sessionID, whatsAppID)
@@ -50,6 +56,16 @@ func (st *MessageStore) UpdateMessage(ctx context.Context, sessionID, whatsAppID
 		cond := "attribute_exists(" + e.n(attrPK) + ")"
 		if rank > 0 {
 			cond += " AND " + e.n(aRank) + " < " + e.i(int64(rank))
+		}
+		if fence != nil {
+			done, err := st.writeFenced(ctx, sessionID, k, u, cond, *fence)
+			if done || err != nil {
+				return m, done, err
+			}
+			if attempt >= maxRetries {
+				return nil, false, fmt.Errorf("update message %q of session %q: conflicting updates", whatsAppID, sessionID)
+			}
+			continue
 		}
 		out, err := st.t.updateItem(ctx, &dynamodb.UpdateItemInput{
 			Key:              k.av(),

@@ -71,7 +71,7 @@ func (s *Server) handleGetSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSessionStatus(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.Sessions.Get(r.Context(), r.PathValue("id"))
+	sess, err := s.Sessions.Status(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -16,6 +16,9 @@ type Sessions struct {
 	Store wagate.SessionStore
 	Queue wagate.CommandQueue
 	Now   func() time.Time
+	// Leases, when several connector tasks share the sessions (aws), let
+	// Status tell a live owner from a stale one (session_status.go).
+	Leases wagate.LeaseStore
 
 	// Waits; zero values take the package defaults.
 	CreateWait     time.Duration

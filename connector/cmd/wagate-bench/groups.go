@@ -17,7 +17,7 @@ const (
 	benchAPIKey  = "wagate-bench-key"
 	startupRuns  = 5               // startup_first_health_ms is their median
 	settleDelay  = 2 * time.Second // wait before reading an RSS
-	groupList    = "startup,idle,status,sessions,sends,inbound,list1m,webhooks"
+	groupList    = "startup,idle,status,sessions,sends,inbound,list1m,webhooks,aws,failover"
 	wagateEngine = "sim"
 )
 
@@ -50,6 +50,8 @@ var groups = []struct {
 	{"inbound", (*bench).inbound},
 	{"list1m", (*bench).list1m},
 	{"webhooks", (*bench).webhooks},
+	{"aws", (*bench).awsGroup},
+	{"failover", (*bench).failoverGroup}, // failover.go
 }
 
 // run runs the selected groups one after the other.
