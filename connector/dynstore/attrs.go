@@ -65,12 +65,6 @@ func getS(it item, attr string) string {
 	return ""
 }
 
-// hasAttr reports whether it holds attr.
-func hasAttr(it item, attr string) bool {
-	_, ok := it[attr]
-	return ok
-}
-
 // getB returns a copy of the binary attr; nil when absent or empty.
 func getB(it item, attr string) []byte {
 	v, ok := it[attr].(*types.AttributeValueMemberB)

@@ -1,77 +1,28 @@
 package dynstore
 
 import (
-	"fmt"
-	"strings"
+	"maps"
+	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
-// expr collects the attribute names and values of one request's
-// expressions. Every attribute goes through a placeholder (reserved words
-// such as "ttl" never matter), and placeholders have a fixed width (#n000,
-// :v000) so that none is a prefix of another, which emulators that
-// substitute them textually rely on.
-type expr struct {
-	names  map[string]string
-	values map[string]types.AttributeValue
-	byAttr map[string]string
-}
-
-// n returns the placeholder of attribute attr.
-func (e *expr) n(attr string) string {
-	if p, ok := e.byAttr[attr]; ok {
-		return p
-	}
-	if e.names == nil {
-		e.names, e.byAttr = map[string]string{}, map[string]string{}
-	}
-	p := fmt.Sprintf("#n%03d", len(e.names))
-	e.names[p], e.byAttr[attr] = attr, p
-	return p
-}
-
-// v returns a placeholder holding av.
-func (e *expr) v(av types.AttributeValue) string {
-	if e.values == nil {
-		e.values = map[string]types.AttributeValue{}
-	}
-	p := fmt.Sprintf(":v%03d", len(e.values))
-	e.values[p] = av
-	return p
-}
-
-// Names and Values return the maps for a request (nil when empty).
-func (e *expr) Names() map[string]string {
-	if len(e.names) == 0 {
-		return nil
-	}
-	return e.names
-}
-
-func (e *expr) Values() map[string]types.AttributeValue {
-	if len(e.values) == 0 {
-		return nil
-	}
-	return e.values
-}
-
 // notExists is the condition "no item has this key".
-func (e *expr) notExists() string { return "attribute_not_exists(" + e.n(attrPK) + ")" }
+func notExists(e *ddb.Expr) string { return "attribute_not_exists(" + e.Name(attrPK) + ")" }
 
 // exists is the condition "an item has this key".
-func (e *expr) exists() string { return "attribute_exists(" + e.n(attrPK) + ")" }
+func exists(e *ddb.Expr) string { return "attribute_exists(" + e.Name(attrPK) + ")" }
 
 // revCond is the condition that an item is as a transaction read it: absent
 // (it == nil), or present with the same revision.
-func (e *expr) revCond(it item) string {
+func revCond(e *ddb.Expr, it item) string {
 	if it == nil {
-		return e.notExists()
+		return notExists(e)
 	}
 	if rv, ok := it[attrRev]; ok {
-		return e.n(attrRev) + " = " + e.v(rv)
+		return e.Eq(attrRev, rv)
 	}
-	return e.exists() + " AND attribute_not_exists(" + e.n(attrRev) + ")"
+	return exists(e) + " AND attribute_not_exists(" + e.Name(attrRev) + ")"
 }
 
 // edit is a partial update of one item: the attributes to set, those to set
@@ -112,24 +63,19 @@ func (ed edit) apply(k itemKey, cur item) item {
 
 // expression returns the UpdateExpression of ed with a new revision rev,
 // and its condition ("" for none).
-func (ed edit) expression(e *expr, rev string) (update, cond string) {
-	sets := []string{e.n(attrRev) + " = " + e.v(sv(rev))}
-	for _, a := range sortedAttrs(ed.set) {
-		sets = append(sets, e.n(a)+" = "+e.v(ed.set[a]))
+func (ed edit) expression(e *ddb.Expr, rev string) (update, cond string) {
+	u := ddb.NewUpdate(e).Set(attrRev, sv(rev))
+	for _, a := range slices.Sorted(maps.Keys(ed.set)) {
+		u.Set(a, ed.set[a])
 	}
-	for _, a := range sortedAttrs(ed.setIfNone) {
-		sets = append(sets, e.n(a)+" = if_not_exists("+e.n(a)+", "+e.v(ed.setIfNone[a])+")")
+	for _, a := range slices.Sorted(maps.Keys(ed.setIfNone)) {
+		u.SetOnce(a, ed.setIfNone[a])
 	}
-	update = "SET " + strings.Join(sets, ", ")
-	if len(ed.remove) > 0 {
-		rm := make([]string, len(ed.remove))
-		for i, a := range ed.remove {
-			rm[i] = e.n(a)
-		}
-		update += " REMOVE " + strings.Join(rm, ", ")
+	for _, a := range ed.remove {
+		u.Remove(a)
 	}
 	if ed.mustExist {
-		cond = e.exists()
+		cond = exists(e)
 	}
-	return update, cond
+	return u.String(), cond
 }

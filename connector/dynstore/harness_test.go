@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"go.mau.fi/whatsmeow/proto/waAdv"
 	"go.mau.fi/whatsmeow/store"
@@ -19,7 +18,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/wagate/wagate/connector/dynstore"
-	"github.com/wagate/wagate/shared/awstest"
+	"github.com/wagate/wagate/shared/ddb/ddbtest"
 )
 
 // sqliteDSN is the DSN wagate opens its SQLite file with (TOOLS.md).
@@ -43,33 +42,17 @@ func newSQLContainer(tb testing.TB) (*sqlstore.Container, *sql.DB) {
 	return c, db
 }
 
-// newClient returns a DynamoDB client of the AWS emulator (skipping the
-// test when there is none).
+// newClient returns a strict DynamoDB client of the AWS emulator (skipping
+// the test when there is none).
 func newClient(tb testing.TB) *dynamodb.Client {
 	tb.Helper()
-	return dynamodb.NewFromConfig(awstest.Config(tb), func(o *dynamodb.Options) {
-		o.DisableValidateResponseChecksum = true
-		o.APIOptions = append(o.APIOptions, strictChecks)
-	})
+	return ddbtest.NewClient(tb, strict)
 }
 
 // newTable creates a fresh device-store table and returns its name.
 func newTable(tb testing.TB, client *dynamodb.Client) string {
 	tb.Helper()
-	name := awstest.Unique("wagate-devices-test")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := dynstore.CreateTable(ctx, client, name); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}); err != nil {
-			tb.Logf("delete table %s: %v", name, err)
-		}
-	})
-	return name
+	return ddbtest.NewTable(tb, client, "wagate-devices-test", dynstore.CreateTable)
 }
 
 // newDynContainer returns a container on a fresh table.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 // The item operations every store uses. Inside a transaction (a context
@@ -93,9 +95,9 @@ func (t *table) edit(ctx context.Context, k itemKey, ed edit) (bool, error) {
 func (t *table) putNew(ctx context.Context, it item) (bool, error) {
 	x := txnFrom(ctx, t)
 	if x == nil {
-		var e expr
-		err := t.putItem(ctx, it, e.notExists(), &e)
-		if isCondFailed(err) {
+		var e ddb.Expr
+		err := t.putItem(ctx, it, notExists(&e), &e)
+		if ddb.IsCondFailed(err) {
 			return false, nil
 		}
 		return err == nil, err
@@ -164,7 +166,7 @@ func (t *table) editMany(ctx context.Context, keys []itemKey, eds []edit) error 
 		}
 		return nil
 	}
-	return forEach(ctx, len(keys), func(ctx context.Context, i int) error {
+	return ddb.ForEach(ctx, len(keys), func(ctx context.Context, i int) error {
 		_, err := t.editItem(ctx, keys[i], eds[i])
 		return err
 	})
@@ -189,7 +191,7 @@ func (t *table) putNewMany(ctx context.Context, items []item) error {
 			uniq = append(uniq, it)
 		}
 	}
-	return forEach(ctx, len(uniq), func(ctx context.Context, i int) error {
+	return ddb.ForEach(ctx, len(uniq), func(ctx context.Context, i int) error {
 		_, err := t.putNew(ctx, uniq[i])
 		return err
 	})

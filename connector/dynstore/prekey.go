@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"go.mau.fi/whatsmeow/util/keys"
+
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 // Attributes of pre-keys and of their counter item (skPreKeyCtr).
@@ -26,10 +28,10 @@ const (
 
 // allocPreKeyIDs reserves n consecutive ids and returns the first.
 func (s *Store) allocPreKeyIDs(ctx context.Context, n uint32) (uint32, error) {
-	var e expr
+	var e ddb.Expr
 	out, err := s.t.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.t.name), Key: s.key(skPreKeyCtr).av(),
-		UpdateExpression:          aws.String("ADD " + e.n(aCounter) + " " + e.v(nv(int64(n)))),
+		UpdateExpression:          aws.String(ddb.NewUpdate(&e).Add(aCounter, nv(int64(n))).String()),
 		ExpressionAttributeNames:  e.Names(),
 		ExpressionAttributeValues: e.Values(),
 		ReturnValues:              types.ReturnValueUpdatedNew,
@@ -193,15 +195,15 @@ func (s *Store) MarkPreKeysAsUploaded(ctx context.Context, upToID uint32) error 
 	// keys generated later. Inside a transaction the marks may still be
 	// discarded, so the watermark stays.
 	if next := min(upToID, counter); next > wm && txnFrom(ctx, s.t) == nil {
-		var e expr
-		cond := "attribute_not_exists(" + e.n(aWatermark) + ") OR " + e.n(aWatermark) + " < " + e.v(uv(uint64(next)))
+		var e ddb.Expr
+		cond := "attribute_not_exists(" + e.Name(aWatermark) + ") OR " + e.Name(aWatermark) + " < " + e.Value(uv(uint64(next)))
 		_, err := s.t.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: aws.String(s.t.name), Key: s.key(skPreKeyCtr).av(),
-			UpdateExpression:         aws.String("SET " + e.n(aWatermark) + " = " + e.v(uv(uint64(next)))),
+			UpdateExpression:         aws.String(ddb.NewUpdate(&e).Set(aWatermark, uv(uint64(next))).String()),
 			ConditionExpression:      aws.String(cond),
 			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		})
-		if err != nil && !isCondFailed(err) {
+		if err != nil && !ddb.IsCondFailed(err) {
 			return fmt.Errorf("raise pre-key upload watermark: %w", err)
 		}
 	}

@@ -11,11 +11,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 // ErrTxnTooLarge is returned when a transaction would write (or check) more
 // items than one TransactWriteItems holds.
-var ErrTxnTooLarge = fmt.Errorf("device store transaction touches more than %d items", maxTransactItems)
+var ErrTxnTooLarge = fmt.Errorf("device store transaction touches more than %d items", ddb.MaxTransactItems)
 
 // errConflict reports a transaction whose items changed since it read them
 // (or that another transaction held); it is run again.
@@ -81,7 +83,7 @@ func (t *table) atomic(ctx context.Context, split bool, fn func(ctx context.Cont
 		if attempt >= maxTxnAttempts {
 			return fmt.Errorf("after %d attempts: %w", attempt, err)
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		if err := retry.Backoff(ctx, attempt); err != nil {
 			return err
 		}
 	}
@@ -200,14 +202,14 @@ func (x *txn) commit(ctx context.Context) error {
 	}
 	for k, r := range x.reads {
 		if _, written := x.writes[k]; !written && r.guard {
-			var e expr
+			var e ddb.Expr
 			actions = append(actions, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: aws.String(x.t.name), Key: k.av(), ConditionExpression: aws.String(e.revCond(r.it)),
+				TableName: aws.String(x.t.name), Key: k.av(), ConditionExpression: aws.String(revCond(&e, r.it)),
 				ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 			}})
 		}
 	}
-	if len(actions) > maxTransactItems {
+	if len(actions) > ddb.MaxTransactItems {
 		if x.split {
 			return x.commitBatches(ctx)
 		}
@@ -220,15 +222,9 @@ func (x *txn) commit(ctx context.Context) error {
 	if err == nil {
 		return nil
 	}
-	var tc *types.TransactionCanceledException
-	if errors.As(err, &tc) {
-		for _, r := range tc.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "", "None", "ConditionalCheckFailed", "TransactionConflict",
-				"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded":
-			default:
-				return fmt.Errorf("commit %d actions: %s: %s: %w", len(actions), aws.ToString(r.Code), aws.ToString(r.Message), err)
-			}
+	if c := ddb.Cancelled(err, len(actions)); c != nil {
+		if c.Other != nil {
+			return fmt.Errorf("commit %d actions: %s: %s: %w", len(actions), c.Other.Code, c.Other.Message, err)
 		}
 		return fmt.Errorf("commit %d actions: %w", len(actions), errConflict)
 	}
@@ -241,10 +237,10 @@ func (x *txn) commit(ctx context.Context) error {
 
 // action is the transaction action writing k, conditioned on what was read.
 func (x *txn) action(k itemKey) types.TransactWriteItem {
-	var e expr
+	var e ddb.Expr
 	cond := ""
 	if r, ok := x.reads[k]; ok {
-		cond = e.revCond(r.it)
+		cond = revCond(&e, r.it)
 	}
 	var condp *string
 	if cond != "" {
@@ -282,7 +278,7 @@ func (x *txn) commitOne(ctx context.Context, a types.TransactWriteItem) error {
 	switch {
 	case err == nil:
 		return nil
-	case isCondFailed(err), errors.As(err, &conflict):
+	case ddb.IsCondFailed(err), errors.As(err, &conflict):
 		return fmt.Errorf("commit one write: %w", errConflict)
 	}
 	return fmt.Errorf("commit one write: %w", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 var _ wagate.CommandResultStore = (*CommandResultStore)(nil)
@@ -114,7 +115,7 @@ func (st *CommandResultStore) DeleteExpiredCommandResults(ctx context.Context, n
 		return 0, fmt.Errorf("delete expired command results: %w", err)
 	}
 	var n atomic.Int64
-	err = forEach(ctx, len(keys), func(ctx context.Context, i int) error {
+	err = ddb.ForEach(ctx, len(keys), func(ctx context.Context, i int) error {
 		var e expr
 		_, err := st.t.deleteItem(ctx, &dynamodb.DeleteItemInput{
 			Key:                       keys[i].av(),

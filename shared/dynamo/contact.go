@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 var _ wagate.ContactStore = (*ContactStore)(nil)
@@ -44,7 +45,7 @@ func (st *ContactStore) UpsertContacts(ctx context.Context, sessionID string, cs
 	}
 	now := time.Now().UTC()
 	groups := relatedContacts(cs)
-	err := forEach(ctx, len(groups), func(ctx context.Context, i int) error {
+	err := ddb.ForEach(ctx, len(groups), func(ctx context.Context, i int) error {
 		for _, j := range groups[i] {
 			if err := st.upsert(ctx, sessionID, cs[j], now); err != nil {
 				return fmt.Errorf("contact %q: %w", cs[j].JID, err)

@@ -52,16 +52,10 @@ type businessDoc struct {
 	TimeZone    string   `dynamodbav:"timeZone,omitempty"`
 }
 
-// contactAliasItem points a contact's LID or phone at its JID: pk
-// sessionPK(session), sk contactKeySK(key). Aliases exist only where the
-// key differs from the JID (a LID other than the JID; a phone whose phone
-// JID is not the JID), may be stale, and are checked against the contact
-// they point at.
-type contactAliasItem struct {
-	PK  string `dynamodbav:"pk"`
-	SK  string `dynamodbav:"sk"`
-	JID string `dynamodbav:"jid"`
-}
+// Contact aliases point a contact's LID or phone at its JID (pk
+// sessionPK(session), sk contactKeySK(key), attribute jid). They exist only
+// where the key differs from the JID, may be stale, and are checked against
+// the contact they point at.
 
 // encodeContact returns the item of c at version ver.
 func encodeContact(c *wagate.Contact, ver int64) (item, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 	"github.com/wagate/wagate/shared/ids"
 )
 
@@ -179,7 +180,7 @@ type claim struct {
 // another claimer took first (or that changed since the walk read them) are
 // left.
 func (c *claim) take(ctx context.Context, candidates []item) error {
-	return forEach(ctx, len(candidates), func(ctx context.Context, i int) error {
+	return ddb.ForEach(ctx, len(candidates), func(ctx context.Context, i int) error {
 		en := candidates[i]
 		id := strings.TrimPrefix(getS(en, attrPK), "DELIVERY#")
 		var e expr

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 // ListDeliveries returns a page of the deliveries matching f, newest first
@@ -139,7 +140,7 @@ func (st *DeliveryStore) ReplayDead(ctx context.Context, f wagate.DeliveryFilter
 		return 0, fmt.Errorf("replay dead deliveries: %w", err)
 	}
 	var n atomic.Int64
-	err = forEach(ctx, len(ids), func(ctx context.Context, i int) error {
+	err = ddb.ForEach(ctx, len(ids), func(ctx context.Context, i int) error {
 		_, err := st.replay(ctx, ids[i], now, wagate.DeliveryDead)
 		if isCondFailed(err) { // replayed meanwhile, or gone
 			return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 var _ wagate.GroupStore = (*GroupStore)(nil)
@@ -105,7 +106,7 @@ func checkGroups(gs []*wagate.Group) error {
 	return nil
 }
 
-// write upserts gs, parallelism at a time.
+// write upserts gs, ddb.Parallelism at a time.
 func (st *GroupStore) write(ctx context.Context, sessionID string, gs []*wagate.Group) error {
 	var list []wagate.Group
 	at := make(map[string]int, len(gs))
@@ -122,7 +123,7 @@ func (st *GroupStore) write(ctx context.Context, sessionID string, gs []*wagate.
 		list = append(list, *g)
 	}
 	now := time.Now().UTC()
-	return forEach(ctx, len(list), func(ctx context.Context, i int) error {
+	return ddb.ForEach(ctx, len(list), func(ctx context.Context, i int) error {
 		if err := st.put(ctx, sessionID, &list[i], now); err != nil {
 			return fmt.Errorf("group %q: %w", list[i].JID, err)
 		}

@@ -63,3 +63,10 @@ func TestCommandResultStore(t *testing.T) {
 		return dynamo.NewCommandResultStore(MustOpenTable(t))
 	})
 }
+
+func TestDeliveryClaimer(t *testing.T) {
+	t.Parallel()
+	porttest.DeliveryClaimer(t, func(t *testing.T) wagate.DeliveryClaimer {
+		return dynamo.NewDeliveryStore(MustOpenTable(t))
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ddb"
 )
 
 var _ wagate.StatusStore = (*StatusStore)(nil)
@@ -235,7 +236,7 @@ func (st *StatusStore) DeleteExpiredStatuses(ctx context.Context, now time.Time)
 		return 0, fmt.Errorf("delete expired statuses: %w", err)
 	}
 	var n atomic.Int64
-	err = forEach(ctx, len(keys), func(ctx context.Context, i int) error {
+	err = ddb.ForEach(ctx, len(keys), func(ctx context.Context, i int) error {
 		deleted, err := st.delete(ctx, keys[i])
 		if deleted {
 			n.Add(1)

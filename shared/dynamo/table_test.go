@@ -1,14 +1,11 @@
 package dynamo_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/wagate/wagate/shared/awstest"
+	"github.com/wagate/wagate/shared/ddb/ddbtest"
 	"github.com/wagate/wagate/shared/dynamo"
 )
 
@@ -24,31 +21,12 @@ func MustOpenTable(tb testing.TB) *dynamo.Table {
 // off: the suites' fixtures carry past expiry times.
 func MustCreateTable(tb testing.TB) string {
 	tb.Helper()
-	client := newClient(tb)
-	name := awstest.Unique("wagate-test")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := dynamo.CreateTable(ctx, client, name); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}); err != nil {
-			tb.Logf("delete table %s: %v", name, err)
-		}
-	})
-	return name
+	return ddbtest.NewTable(tb, newClient(tb), "wagate-test", dynamo.CreateTable)
 }
 
-// newClient returns a DynamoDB client of the emulator (a new one per call,
-// like separate processes have). The emulator sends no CRC32 header, so
-// response checksums are not validated; strictChecks refuses what DynamoDB
-// would refuse but the emulator accepts.
+// newClient returns a strict DynamoDB client of the emulator (a new one per
+// call, like separate processes have).
 func newClient(tb testing.TB) *dynamodb.Client {
 	tb.Helper()
-	return dynamodb.NewFromConfig(awstest.Config(tb), func(o *dynamodb.Options) {
-		o.DisableValidateResponseChecksum = true
-		o.APIOptions = append(o.APIOptions, strictChecks)
-	})
+	return ddbtest.NewClient(tb, strict)
 }
