@@ -34,9 +34,9 @@ const (
 	// hundred idle sessions; see docs/deploy.md for sizing.
 	DefaultConnectorCPU       = 512
 	DefaultConnectorMemoryMiB = 1024
-	// One task: the whatsmeow device store lives in the task's data dir
-	// until it moves to DynamoDB, so a second task could not take over a
-	// session (docs/aws.md, "Connector"). Raise both with -c once it has.
+	// One task by default. Tasks share the sessions (leases, and the
+	// whatsmeow credentials in the device table: docs/scale-out.md), so
+	// both may be raised with -c.
 	DefaultConnectorDesired = 1
 	DefaultConnectorMax     = 1
 	// ConnectorScaleCPU is the CPU utilisation the autoscaling keeps.
@@ -56,10 +56,11 @@ const (
 // from Secrets Manager at start.
 const (
 	// APIKeysSecretEnv names the secret that holds the accepted X-API-Key
-	// values, comma-separated (the format of WAGATE_API_KEY).
-	APIKeysSecretEnv = "WAGATE_API_KEY_SECRET_ID"
+	// values, comma-separated (the format of WAGATE_API_KEY); the runtime
+	// reads the same awsres name.
+	APIKeysSecretEnv = awsres.APIKeySecretEnv
 	// FrappeSecretEnv names the secret that holds FRAPPE_WEBHOOK_SECRET.
-	FrappeSecretEnv = "FRAPPE_WEBHOOK_SECRET_ID"
+	FrappeSecretEnv = awsres.FrappeSecretEnv
 )
 
 // APIKeysSecretName is the name of the API keys' secret of stage.

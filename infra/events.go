@@ -19,19 +19,31 @@ import (
 // (awsres.WebhookRetryAttempts over awsres.WebhookMaxEventAge) covers
 // failures to hand the event to Lambda (throttling, service errors), and
 // Lambda's async configuration covers the function returning an error
-// (webhook.ErrRetry): at most 2 more attempts within 6 h (Lambda's
-// maxima), then the same dead-letter queue.
+// (awsrt.ErrRetry): at most 2 more attempts within 6 h (Lambda's
+// maxima), then the same dead-letter queue. The delivery stays pending in
+// the table meanwhile: the sweep (below) makes the rest of the retry
+// schedule's attempts, and the replays.
 const (
 	webhookAsyncRetries     = 2
 	webhookAsyncMaxEventAge = 6 * time.Hour
 )
 
+// The sweep's target settings: a tick EventBridge cannot hand over is not
+// retried (the next one comes a minute later; 60 s is the least maximum
+// age EventBridge takes).
+const (
+	sweepRetryAttempts = 0
+	sweepMaxEventAge   = time.Minute
+)
+
 // Events is the event side: the custom bus the connector publishes to,
-// the rule that sends every wagate event to the webhook function, and
-// the dead-letter queue of events that could not be delivered.
+// the rule that sends every wagate event to the webhook function, the
+// schedule rule that runs its sweep, and the dead-letter queue of events
+// that could not be delivered.
 type Events struct {
 	Bus        awsevents.EventBus
 	Rule       awsevents.Rule
+	SweepRule  awsevents.Rule
 	Webhook    awslambda.Function
 	WebhookDLQ awssqs.Queue
 }
@@ -45,9 +57,9 @@ func NewEventBus(scope constructs.Construct, c Config) awsevents.EventBus {
 	})
 }
 
-// NewEvents creates the webhook DLQ, the webhook function and the rule
-// on bus that targets it with a retry policy, a maximum event age and
-// the DLQ.
+// NewEvents creates the webhook DLQ, the webhook function, the rule on
+// bus that targets it with a retry policy, a maximum event age and the
+// DLQ, and the schedule rule (default bus) that runs its sweep.
 func NewEvents(scope constructs.Construct, c Config, n *Network, d *Data, bus awsevents.EventBus) *Events {
 	s := constructs.NewConstruct(scope, jsii.String("Events"))
 	e := &Events{Bus: bus}
@@ -96,5 +108,24 @@ func NewEvents(scope constructs.Construct, c Config, n *Network, d *Data, bus aw
 		MaxEventAge:     seconds(awsres.WebhookMaxEventAge),
 		DeadLetterQueue: e.WebhookDLQ,
 	}))
+	e.SweepRule = newSweepRule(s, c, fn)
 	return e
+}
+
+// newSweepRule creates the schedule rule that invokes fn every
+// awsres.WebhookSweepRate with a "Scheduled Event" (awsrt.Envelope
+// .Scheduled): the sweep claims the deliveries that are due (retries,
+// replays) and attempts them. The target's permission is granted for this
+// rule only.
+func newSweepRule(scope constructs.Construct, c Config, fn awslambda.Function) awsevents.Rule {
+	rule := awsevents.NewRule(scope, jsii.String("WebhookSweepRule"), &awsevents.RuleProps{
+		RuleName:    jsii.String(c.Names.WebhookSweepRule),
+		Description: jsii.String("the webhook function's sweep: due retries and replays"),
+		Schedule:    awsevents.Schedule_Rate(seconds(awsres.WebhookSweepRate)),
+	})
+	rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+		RetryAttempts: jsii.Number(sweepRetryAttempts),
+		MaxEventAge:   seconds(sweepMaxEventAge),
+	}))
+	return rule
 }

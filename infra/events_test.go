@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 
@@ -62,4 +63,44 @@ func TestWebhookRule(t *testing.T) {
 		"FunctionName": s.cfg.Names.WebhookFunc, "Runtime": "provided.al2023", "Architectures": []any{"arm64"},
 		"Timeout": int(awsres.Seconds(awsres.WebhookTimeout)),
 	})
+}
+
+// The schedule rule runs the webhook function's sweep every minute (the
+// default bus carries schedules), with no retries of a missed tick.
+func TestWebhookSweepRule(t *testing.T) {
+	s := dev(t)
+	fn := s.one(t, "AWS::Lambda::Function", "FunctionName", s.cfg.Names.WebhookFunc)
+	rule := s.one(t, "AWS::Events::Rule", "Name", s.cfg.Names.WebhookSweepRule)
+	if _, ok := rule.Props["EventBusName"]; ok {
+		t.Errorf("sweep rule on bus %v: schedules run on the default bus", rule.Props["EventBusName"])
+	}
+	if _, ok := rule.Props["EventPattern"]; ok {
+		t.Errorf("sweep rule has a pattern %v: it is a schedule", rule.Props["EventPattern"])
+	}
+	has(t, s, "AWS::Events::Rule", map[string]any{
+		"Name":               s.cfg.Names.WebhookSweepRule,
+		"ScheduleExpression": "rate(1 minute)",
+		"State":              "ENABLED",
+		"Targets": []any{map[string]any{
+			"Arn": map[string]any{"Fn::GetAtt": []any{fn.ID, "Arn"}},
+			"Id":  assertions.Match_AnyValue(),
+			"RetryPolicy": map[string]any{
+				"MaximumRetryAttempts":     sweepRetryAttempts,
+				"MaximumEventAgeInSeconds": int(awsres.Seconds(sweepMaxEventAge)),
+			},
+		}},
+	})
+	if awsres.WebhookSweepRate != time.Minute {
+		t.Errorf("WebhookSweepRate %v: update the expected expression", awsres.WebhookSweepRate)
+	}
+	found := false
+	for _, p := range s.resources("AWS::Lambda::Permission") {
+		if refersTo(p.Props["FunctionName"], fn.ID) && p.Props["Principal"] == "events.amazonaws.com" &&
+			p.Props["Action"] == "lambda:InvokeFunction" && refersTo(p.Props["SourceArn"], rule.ID) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the sweep rule may not invoke the webhook function")
+	}
 }

@@ -104,3 +104,16 @@ type DeliveryStore interface {
 	// returns how many.
 	ReplayDead(ctx context.Context, f DeliveryFilter, now time.Time) (int, error)
 }
+
+// DeliveryClaimer is a DeliveryStore that can also lease one delivery by
+// id (the dynamo and sqlite stores). The aws webhook function takes each
+// delivery of the event it is handed this way before attempting it, so it
+// and a ClaimDue (the scheduled sweep, in any process) never attempt the
+// same delivery at once.
+type DeliveryClaimer interface {
+	DeliveryStore
+	// ClaimDelivery leases the delivery id until now+lease when it is
+	// pending, due at now and held by no lease, and returns it; nil when it
+	// is not (delivered, dead, not due yet, held, or unknown).
+	ClaimDelivery(ctx context.Context, id string, now time.Time, lease time.Duration) (*WebhookDelivery, error)
+}

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/wagate/wagate/shared/webhook"
 )
 
 // APIHost is the Host header that makes the emulator route a request to
@@ -101,6 +103,29 @@ var ErrGiveUp = errors.New("giving up")
 // exist: the webhook function reads the table and drops it.
 const webhookProbe = `{"id":"topology-probe","source":"wagate","detail-type":"session.connected",` +
 	`"detail":{"id":"topology-probe","type":"session.connected","sessionId":"topology-probe","data":{}}}`
+
+// sweepTick is the schedule rule's event (awsrt.Envelope.Scheduled): kumo
+// stores schedule rules but never fires them, so the test invokes the
+// webhook function with it as EventBridge would every minute.
+const sweepTick = `{"version":"0","id":"topology-sweep","detail-type":"Scheduled Event","source":"aws.events",` +
+	`"account":"000000000000","time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail":{}}`
+
+// Sweep invokes the webhook function (synchronously, through the
+// emulator) with the schedule rule's event and returns what the sweep did.
+func (t *Topology) Sweep(ctx context.Context) (webhook.SweepResult, error) {
+	var res webhook.SweepResult
+	status, fnErr, body, err := t.ctl.invoke(ctx, t.Names.WebhookFunc, []byte(sweepTick))
+	switch {
+	case err != nil:
+		return res, fmt.Errorf("invoke the sweep: %w", err)
+	case status != http.StatusOK || fnErr != "":
+		return res, fmt.Errorf("invoke the sweep: %d %s %s", status, fnErr, body)
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		return res, fmt.Errorf("sweep result %s: %w", body, err)
+	}
+	return res, nil
+}
 
 // waitReady waits until the connector's sim control answers, the webhook
 // function takes an invocation (kumo drops an asynchronous invocation of a

@@ -136,6 +136,27 @@ func (c *control) invoke(ctx context.Context, name string, payload []byte) (int,
 	return status, rh.Get("X-Amz-Function-Error"), body, err
 }
 
+// putSecret creates the Secrets Manager secret name with value, or gives
+// an existing one that value (JSON 1.1 protocol, routed by X-Amz-Target).
+func (c *control) putSecret(ctx context.Context, name, value string) error {
+	call := func(action string, in map[string]string) (int, []byte, error) {
+		h := http.Header{"X-Amz-Target": {"secretsmanager." + action}, "Content-Type": {"application/x-amz-json-1.1"}}
+		status, body, _, err := c.do(ctx, "secretsmanager", http.MethodPost, "/", in, h)
+		return status, body, err
+	}
+	status, body, err := call("CreateSecret", map[string]string{"Name": name, "SecretString": value})
+	if err == nil && status >= 300 && bytes.Contains(body, []byte("ResourceExists")) {
+		status, body, err = call("PutSecretValue", map[string]string{"SecretId": name, "SecretString": value})
+	}
+	if err == nil && status >= 300 {
+		err = fmt.Errorf("%d %s", status, bytes.TrimSpace(body))
+	}
+	if err != nil {
+		return fmt.Errorf("put secret %s: %w", name, err)
+	}
+	return nil
+}
+
 // createHTTPAPI creates an HTTP API whose every request goes to the
 // function arn (AWS_PROXY, payload format 2.0): routes `ANY /{proxy+}` and
 // `$default` on one integration, stage `$default` (auto-deployed). It

@@ -41,6 +41,24 @@ type Receiver struct {
 	mu      sync.Mutex
 	hooks   []Hook
 	changed chan struct{} // closed and replaced on every hook
+	refuse  int           // while not 0, the status of every answer (nothing recorded)
+	refused int           // webhooks answered with refuse
+}
+
+// Refuse makes the receiver answer every webhook with status code, without
+// recording it (a CRM that is down: 503; one that rejects: 410), until
+// Refuse(0).
+func (r *Receiver) Refuse(code int) {
+	r.mu.Lock()
+	r.refuse = code
+	r.mu.Unlock()
+}
+
+// Refused returns how many webhooks Refuse turned away.
+func (r *Receiver) Refused() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refused
 }
 
 // NewReceiver starts a receiver that verifies against secret.
@@ -55,11 +73,22 @@ func NewReceiver(secret string) (*Receiver, error) {
 	return r, nil
 }
 
-// ServeHTTP records one webhook and answers 200.
+// ServeHTTP records one webhook and answers 200 (or refuses it, see
+// Refuse).
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(req.Body, 4<<20))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.mu.Lock()
+	code := r.refuse
+	if code != 0 {
+		r.refused++
+	}
+	r.mu.Unlock()
+	if code != 0 {
+		http.Error(w, "refused by the test", code)
 		return
 	}
 	h := Hook{At: time.Now(), Event: req.Header.Get("X-Webhook-Event"), Body: body, Signature: req.Header.Get("X-Webhook-Signature")}

@@ -120,6 +120,9 @@ func Start(ctx context.Context, o Options) (_ *Topology, err error) {
 	}{
 		{"register functions", t.registerFunctions},
 		{"provision", t.provision},
+		{"create the api key secret", func(ctx context.Context) error {
+			return t.ctl.putSecret(ctx, t.APIKeySecret(), t.APIKey)
+		}},
 		{"start processes", t.startProcesses},
 		{"create http api", func(ctx context.Context) (err error) {
 			t.APIID, err = t.ctl.createHTTPAPI(ctx, t.Names.HTTPAPI, t.arns[ProcAPI])
@@ -189,6 +192,11 @@ func (t *Topology) startProcesses(context.Context) error {
 	return err
 }
 
+// APIKeySecret is the Secrets Manager secret the api function reads its
+// key from at start (WAGATE_API_KEY_SECRET_ID, as the CDK app sets it);
+// it stays in the emulator with the stage's other resources.
+func (t *Topology) APIKeySecret() string { return awsres.Prefix + "/" + t.Names.Stage + "/api-keys" }
+
 // StartAPI starts an api bootstrap polling runtimeAPI ("" = the
 // emulator's Runtime API of the api function; a RuntimeWatch's to time
 // it) and makes it the topology's api process. The previous one, if any,
@@ -197,7 +205,9 @@ func (t *Topology) StartAPI(runtimeAPI string) (*Proc, error) {
 	if runtimeAPI == "" {
 		runtimeAPI = t.hostport + "/_runtime/" + t.Names.APIFunction
 	}
-	env := append(t.lambdaEnv(t.Names.APIFunction, runtimeAPI), "WAGATE_SIM_URL="+t.SimURL, "WAGATE_SEND_WAIT=5s")
+	// The key comes from the secret only: WAGATE_API_KEY is cleared.
+	env := append(t.lambdaEnv(t.Names.APIFunction, runtimeAPI), "WAGATE_SIM_URL="+t.SimURL, "WAGATE_SEND_WAIT=5s",
+		"WAGATE_API_KEY=", "WAGATE_API_KEY_SECRET_ID="+t.APIKeySecret())
 	p, err := t.start(ProcAPI, t.opts.Bin.API, append(env, t.opts.APIEnv...))
 	if err == nil {
 		t.api = p

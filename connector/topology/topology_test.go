@@ -37,7 +37,8 @@ func TestTopology(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("built the binaries in %v", time.Since(began).Round(time.Millisecond))
-	top, err := topology.Start(ctx, topology.Options{AWS: awscfg, Bin: bin, Dir: dir, Log: testWriter{t}})
+	top, err := topology.Start(ctx, topology.Options{AWS: awscfg, Bin: bin, Dir: dir, Log: testWriter{t},
+		WebhookEnv: []string{"WAGATE_WEBHOOK_SCHEDULE=" + sweepSchedule}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +188,8 @@ func TestTopology(t *testing.T) {
 		}
 	}
 	t.Logf("%d webhooks, all checked; whole test %v", len(hooks), time.Since(began).Round(time.Millisecond))
+
+	t.Run("SweepRetriesAndReplays", func(t *testing.T) { testSweep(t, ctx, top) })
 }
 
 // checkS3 finds the media object the webhook names and compares it with

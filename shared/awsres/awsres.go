@@ -47,6 +47,10 @@ const (
 	// WebhookRetryAttempts is EventBridge's retry budget for the webhook
 	// target (its maximum: 185).
 	WebhookRetryAttempts = 185
+	// WebhookSweepRate is how often the schedule rule (WebhookSweepRule)
+	// runs the webhook function's sweep: the retries of the long schedule
+	// and the replays are attempted within about that much of falling due.
+	WebhookSweepRate = time.Minute
 )
 
 // Media bucket (S3) settings.
@@ -62,7 +66,8 @@ const (
 // The table (DynamoDB) is defined as data by the dynamo package:
 // dynamo.TableSpec holds its key schema, indexes, TTL attribute and billing
 // mode (on demand), so the provisioner and the CDK app create the very table
-// the adapters query. Only its name is here.
+// the adapters query; dynamo.DeviceTableSpec does the same for the device
+// store's table. Only their names are here.
 
 // Function settings (Lambda, arm64, provided.al2023).
 const (
@@ -74,15 +79,31 @@ const (
 	FunctionMemoryMB     = 256
 )
 
+// Environment variables that name the Secrets Manager secrets a process
+// of the aws runtime reads once at start (shared/awsrt.LoadSecrets); the
+// CDK app sets them, never the values.
+const (
+	// APIKeySecretEnv names the secret whose value is the accepted
+	// X-API-Key values, comma-separated (WAGATE_API_KEY's format).
+	APIKeySecretEnv = "WAGATE_API_KEY_SECRET_ID"
+	// FrappeSecretEnv names the secret whose value is the Frappe webhook
+	// secret (FRAPPE_WEBHOOK_SECRET).
+	FrappeSecretEnv = "FRAPPE_WEBHOOK_SECRET_ID"
+)
+
 // Set is the names of one stage's resources.
 type Set struct {
 	Stage        string
 	Table        string // DynamoDB single table
+	DeviceTable  string // DynamoDB table of the whatsmeow device store (connector/dynstore)
 	CommandQueue string // SQS FIFO queue of commands (ends in .fifo)
 	CommandDLQ   string // its dead-letter queue (FIFO as well)
 	EventBus     string // EventBridge custom bus
 	WebhookRule  string // rule on the bus → webhook function
-	WebhookDLQ   string // SQS queue of events the webhook target gave up on
+	// WebhookSweepRule is the schedule rule (default bus, every
+	// WebhookSweepRate) that runs the webhook function's sweep.
+	WebhookSweepRule string
+	WebhookDLQ       string // SQS queue of events the webhook target gave up on
 	// WebhookQueue is the rule's target where the webhook function is not
 	// hosted as a Lambda (an emulator without one): the local webhook
 	// runner consumes it. Not deployed to AWS.
@@ -107,19 +128,21 @@ func Names(stage string) (Set, error) {
 	}
 	p := Prefix + "-" + stage
 	return Set{
-		Stage:        stage,
-		Table:        p,
-		CommandQueue: p + "-commands.fifo",
-		CommandDLQ:   p + "-commands-dlq.fifo",
-		EventBus:     p,
-		WebhookRule:  p + "-webhooks",
-		WebhookDLQ:   p + "-webhooks-dlq",
-		WebhookQueue: p + "-webhook-events",
-		MediaBucket:  p + "-media",
-		APIFunction:  p + "-api",
-		WebhookFunc:  p + "-webhook",
-		HTTPAPI:      p + "-http",
-		Connector:    p + "-connector",
+		Stage:            stage,
+		Table:            p,
+		DeviceTable:      p + "-devices",
+		CommandQueue:     p + "-commands.fifo",
+		CommandDLQ:       p + "-commands-dlq.fifo",
+		EventBus:         p,
+		WebhookRule:      p + "-webhooks",
+		WebhookSweepRule: p + "-webhook-sweep",
+		WebhookDLQ:       p + "-webhooks-dlq",
+		WebhookQueue:     p + "-webhook-events",
+		MediaBucket:      p + "-media",
+		APIFunction:      p + "-api",
+		WebhookFunc:      p + "-webhook",
+		HTTPAPI:          p + "-http",
+		Connector:        p + "-connector",
 	}, nil
 }
 

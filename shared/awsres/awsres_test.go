@@ -13,7 +13,8 @@ func TestNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.Stage != awsres.DefaultStage || !strings.HasSuffix(s.CommandQueue, ".fifo") || !strings.HasSuffix(s.CommandDLQ, ".fifo") ||
-		s.Bucket("123456789012") != "wagate-dev-media-123456789012" || s.Bucket("") != "wagate-dev-media" {
+		s.Bucket("123456789012") != "wagate-dev-media-123456789012" || s.Bucket("") != "wagate-dev-media" ||
+		s.DeviceTable != "wagate-dev-devices" || s.DeviceTable == s.Table {
 		t.Fatalf("Names(\"\") = %+v", s)
 	}
 	for _, bad := range []string{"Prod", "a_b", "-x", strings.Repeat("a", 21)} {

@@ -38,10 +38,11 @@ type Config struct {
 	Webhook         WebhookOptions // webhook delivery settings
 
 	// Connector settings.
-	Engine    string  // WAGATE_ENGINE: whatsmeow (default) or sim
-	DataDir   string  // WAGATE_DATA_DIR: local state of the engine (sim network, device store until it moves to DynamoDB)
-	SendRate  float64 // WAGATE_SEND_RATE (default 1)
-	SendBurst int     // WAGATE_SEND_BURST (default 5)
+	Engine      string  // WAGATE_ENGINE: whatsmeow (default) or sim
+	DeviceTable string  // WAGATE_DEVICE_TABLE: the whatsmeow device store's DynamoDB table (connector/dynstore)
+	DataDir     string  // WAGATE_DATA_DIR: local state of the sim engine (its network)
+	SendRate    float64 // WAGATE_SEND_RATE (default 1)
+	SendBurst   int     // WAGATE_SEND_BURST (default 5)
 
 	// Scale-out: several connector tasks share the sessions (docs/scale-out.md).
 	TaskID            string        // WAGATE_TASK_ID: this task's name in leases (default: random)
@@ -74,6 +75,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.QueueURL, c.WebhookQueueURL = getenv("WAGATE_COMMAND_QUEUE_URL"), getenv("WAGATE_WEBHOOK_QUEUE_URL")
 	c.EventBus = or(getenv("WAGATE_EVENT_BUS"), c.Names.EventBus)
 	c.Table = or(getenv("WAGATE_TABLE"), c.Names.Table)
+	c.DeviceTable = or(getenv("WAGATE_DEVICE_TABLE"), c.Names.DeviceTable)
 	c.MediaBucket = or(getenv("WAGATE_MEDIA_BUCKET"), c.Names.MediaBucket)
 	c.APIKeys, c.APIKeySecretID = splitKeys(getenv("WAGATE_API_KEY")), getenv(APIKeySecretEnv)
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("WAGATE_LOG_LEVEL"), "info"))); err != nil {

@@ -1,9 +1,9 @@
 // Package provision creates the aws runtime's resources from Go, with the
-// names and settings of awsres and the table of dynamo.TableSpec: what the
-// CDK app deploys, for an emulator (kumo, LocalStack) whose CloudFormation
-// does not create resources. Every step is idempotent: a resource that
-// exists is left as it is (queue attributes are brought up to date), so
-// Run may be repeated.
+// names and settings of awsres and the tables of dynamo.TableSpec and
+// dynamo.DeviceTableSpec: what the CDK app deploys, for an emulator (kumo,
+// LocalStack) whose CloudFormation does not create resources. Every step
+// is idempotent: a resource that exists is left as it is (queue attributes
+// are brought up to date), so Run may be repeated.
 package provision
 
 import (
@@ -34,6 +34,7 @@ type Provisioner struct {
 // Result is what Run created or found.
 type Result struct {
 	Table           string
+	DeviceTable     string // the whatsmeow device store's (connector/dynstore)
 	CommandQueueURL string
 	CommandQueueARN string
 	CommandDLQURL   string
@@ -48,12 +49,13 @@ type Result struct {
 
 // Run creates every resource that is missing, in dependency order.
 func (p *Provisioner) Run(ctx context.Context) (Result, error) {
-	r := Result{Table: p.Names.Table, EventBus: p.Names.EventBus, Bucket: p.Names.Bucket(p.Account)}
+	r := Result{Table: p.Names.Table, DeviceTable: p.Names.DeviceTable, EventBus: p.Names.EventBus, Bucket: p.Names.Bucket(p.Account)}
 	steps := []struct {
 		name string
 		do   func(context.Context, *Result) error
 	}{
 		{"table " + r.Table, p.table},
+		{"device table " + r.DeviceTable, p.deviceTable},
 		{"command queue " + p.Names.CommandQueue, p.commandQueue},
 		{"event bus " + r.EventBus, p.bus},
 		{"webhook rule " + p.Names.WebhookRule, p.webhookRule},

@@ -23,8 +23,8 @@ import (
 // TestRun provisions a fresh stage twice (idempotent) and checks the
 // settings that matter: FIFO queue with its redrive to the DLQ after
 // awsres.QueueMaxReceiveCount receives, the bus rule delivering wagate
-// events to the webhook queue, the table's indexes and TTL, the bucket's
-// encryption.
+// events to the webhook queue, the table's indexes and TTL, the device
+// table's keys and TTL, the bucket's encryption.
 func TestRun(t *testing.T) {
 	cfg := awstest.Config(t)
 	ctx := awstest.Context(t)
@@ -110,6 +110,24 @@ func TestRun(t *testing.T) {
 		ttl, err := clients.DynamoDB.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(first.Table)})
 		if err != nil || aws.ToString(ttl.TimeToLiveDescription.AttributeName) != dynamo.TableSpec.TTLAttribute {
 			t.Errorf("TTL %+v, %v; want on %q", ttl, err, dynamo.TableSpec.TTLAttribute)
+		}
+	})
+
+	t.Run("DeviceTable", func(t *testing.T) {
+		spec := dynamo.DeviceTableSpec
+		out, err := clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(first.DeviceTable)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.DeviceTable != names.DeviceTable || len(out.Table.KeySchema) != 2 ||
+			aws.ToString(out.Table.KeySchema[0].AttributeName) != spec.PartitionKey ||
+			aws.ToString(out.Table.KeySchema[1].AttributeName) != spec.SortKey || len(out.Table.GlobalSecondaryIndexes) != 0 {
+			t.Errorf("device table %s: keys %+v, %d indexes; want %s/%s, none",
+				first.DeviceTable, out.Table.KeySchema, len(out.Table.GlobalSecondaryIndexes), spec.PartitionKey, spec.SortKey)
+		}
+		ttl, err := clients.DynamoDB.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(first.DeviceTable)})
+		if err != nil || aws.ToString(ttl.TimeToLiveDescription.AttributeName) != spec.TTLAttribute {
+			t.Errorf("device table TTL %+v, %v; want on %q", ttl, err, spec.TTLAttribute)
 		}
 	})
 

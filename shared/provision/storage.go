@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -14,21 +15,55 @@ import (
 	"github.com/wagate/wagate/shared/dynamo"
 )
 
-// tableWait bounds the wait for an existing table to become active.
+// tableWait bounds the wait for a table to become active.
 const tableWait = 2 * time.Minute
 
-// table creates the single table from dynamo.TableSpec (waiting until it
-// is active) and turns on its TTL.
+// table creates the single table from dynamo.TableSpec.
 func (p *Provisioner) table(ctx context.Context, r *Result) error {
-	err := dynamo.CreateTable(ctx, p.Clients.DynamoDB, r.Table)
-	if isCode(err, "ResourceInUseException") { // exists: wait in case it is still being created
-		w := dynamodb.NewTableExistsWaiter(p.Clients.DynamoDB)
-		err = w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(r.Table)}, tableWait)
+	return p.createTable(ctx, r.Table, dynamo.TableSpec)
+}
+
+// deviceTable creates the whatsmeow device store's table from
+// dynamo.DeviceTableSpec (what connector/dynstore.CreateTableInput makes).
+func (p *Provisioner) deviceTable(ctx context.Context, r *Result) error {
+	return p.createTable(ctx, r.DeviceTable, dynamo.DeviceTableSpec)
+}
+
+// createTable creates the table name from spec unless it exists, waits
+// until it is active (also when another run is creating it) and turns on
+// its TTL unless it is on.
+func (p *Provisioner) createTable(ctx context.Context, name string, spec dynamo.Spec) error {
+	c := p.Clients.DynamoDB
+	if _, err := c.CreateTable(ctx, spec.CreateTableInput(name)); err != nil && !isCode(err, "ResourceInUseException") {
+		return fmt.Errorf("create table: %w", err)
 	}
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 2*time.Second
+	})
+	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, tableWait); err != nil {
+		return fmt.Errorf("wait for table: %w", err)
+	}
+	if spec.TTLAttribute == "" {
+		return nil
+	}
+	cur, err := c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
 	if err != nil {
-		return err
+		return fmt.Errorf("describe ttl: %w", err)
 	}
-	return dynamo.EnableTTL(ctx, p.Clients.DynamoDB, r.Table)
+	if d := cur.TimeToLiveDescription; d != nil && aws.ToString(d.AttributeName) == spec.TTLAttribute &&
+		(d.TimeToLiveStatus == ddbtypes.TimeToLiveStatusEnabled || d.TimeToLiveStatus == ddbtypes.TimeToLiveStatusEnabling) {
+		return nil
+	}
+	_, err = c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName: aws.String(name),
+		TimeToLiveSpecification: &ddbtypes.TimeToLiveSpecification{
+			AttributeName: aws.String(spec.TTLAttribute), Enabled: aws.Bool(true),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("enable ttl: %w", err)
+	}
+	return nil
 }
 
 // bucket creates the media bucket, private, with SSE-S3 default

@@ -54,3 +54,8 @@ func TestDeliveryStore(t *testing.T) {
 	t.Parallel()
 	porttest.DeliveryStore(t, func(t *testing.T) wagate.DeliveryStore { return sqlite.NewDeliveryStore(MustOpenDB(t)) })
 }
+
+func TestDeliveryClaimer(t *testing.T) {
+	t.Parallel()
+	porttest.DeliveryClaimer(t, func(t *testing.T) wagate.DeliveryClaimer { return sqlite.NewDeliveryStore(MustOpenDB(t)) })
+}

@@ -147,9 +147,21 @@ func (p *pool) stop() {
 	p.mu.Unlock()
 }
 
+// idle reports whether every claimed delivery has had its attempt.
+func (p *pool) idle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.held) == 0
+}
+
 // attemptLoop claims due deliveries as the pool has room and runs their
 // attempts, until ctx ends; then it waits for the attempts in flight.
-func (dl *Deliverer) attemptLoop(ctx context.Context) {
+func (dl *Deliverer) attemptLoop(ctx context.Context) { dl.attempts(ctx, nil) }
+
+// attempts is attemptLoop. With a sweep (sw) it also ends once nothing is
+// due (or sw's limit is claimed) and every claimed delivery has had its
+// attempt, and at the first store error.
+func (dl *Deliverer) attempts(ctx context.Context, sw *sweep) {
 	p := newPool(dl.workers(), dl.perTarget())
 	// Attempts finish on their own context: a shutdown never cuts one off
 	// halfway (each is bounded by the attempt timeout).
@@ -159,13 +171,20 @@ func (dl *Deliverer) attemptLoop(ctx context.Context) {
 		wg.Go(func() {
 			for d := range p.jobs {
 				out := dl.deliver(work, d)
+				sw.count(out)
 				p.done(d, out.NextAttemptAt)
 			}
 		})
 	}
 	for ctx.Err() == nil {
 		limit, skip := p.room()
+		if sw != nil {
+			limit = min(limit, sw.left())
+		}
 		if limit == 0 {
+			if sw != nil && sw.left() == 0 && p.idle() {
+				break
+			}
 			select {
 			case <-p.kick:
 			case <-ctx.Done():
@@ -174,17 +193,33 @@ func (dl *Deliverer) attemptLoop(ctx context.Context) {
 		}
 		ds, err := dl.Store.ClaimDue(ctx, dl.now(), min(limit, ClaimBatch), AttemptLease, skip)
 		if err != nil {
-			if ctx.Err() == nil {
-				dl.log().Error("claim due deliveries", "err", err)
-				pause(ctx, errorPause)
+			if ctx.Err() != nil {
+				break
 			}
+			if sw != nil {
+				sw.fail(err)
+				break
+			}
+			dl.log().Error("claim due deliveries", "err", err)
+			pause(ctx, errorPause)
 			continue
 		}
 		if len(ds) > 0 {
+			sw.claim(len(ds))
 			p.add(ds)
 			continue
 		}
-		dl.waitDue(ctx, p)
+		if sw == nil {
+			dl.waitDue(ctx, p)
+			continue
+		}
+		if p.idle() {
+			break // nothing due, nothing left to attempt
+		}
+		select { // an attempt finishes: its session may have been skipped
+		case <-p.kick:
+		case <-ctx.Done():
+		}
 	}
 	p.stop()
 	wg.Wait()
