@@ -17,8 +17,9 @@ import (
 const (
 	connectorDockerfile = "connector/Dockerfile"
 	connectorContainer  = "connector"
-	// connectorDataDir is the engine's local state (WAGATE_DATA_DIR), a
-	// task volume: the root file system is read-only.
+	// connectorDataDir is a task volume for temporary files
+	// (WAGATE_DATA_DIR, TMPDIR): the root file system is read-only. The
+	// whatsmeow engine keeps no state there.
 	connectorDataDir = "/data"
 	// connectorHealthCmd checks, with the task's own credentials and
 	// network path, that the table, queue, bus and bucket answer
@@ -77,9 +78,11 @@ func NewConnector(scope constructs.Construct, c Config, n *Network, d *Data, bus
 		Volumes:  &[]*awsecs.Volume{{Name: jsii.String(dataVolume)}},
 	})
 	env := runtimeEnv(c, d, bus)
-	// The root file system is read-only: temporary files (Go's, SQLite's)
-	// go to the data volume too.
-	env["WAGATE_ENGINE"], env["WAGATE_DATA_DIR"], env["TMPDIR"] = "whatsmeow", connectorDataDir, connectorDataDir
+	// The whatsmeow engine keeps every session's credentials in the device
+	// table, so any task can take any session over. The root file system
+	// is read-only: temporary files go to the data volume.
+	env["WAGATE_ENGINE"], env["WAGATE_DEVICE_TABLE"] = "whatsmeow", *d.DeviceTable.TableName()
+	env["WAGATE_DATA_DIR"], env["TMPDIR"] = connectorDataDir, connectorDataDir
 	container := k.Task.AddContainer(jsii.String("Container"), &awsecs.ContainerDefinitionOptions{
 		ContainerName: jsii.String(connectorContainer),
 		Image: awsecs.ContainerImage_FromAsset(jsii.String(c.RepoRoot), &awsecs.AssetImageProps{

@@ -13,6 +13,7 @@ import (
 
 func TestConnectorService(t *testing.T) {
 	s := dev(t)
+	devices := s.one(t, "AWS::DynamoDB::Table", "TableName", s.cfg.Names.DeviceTable)
 	has(t, s, "AWS::ECS::Cluster", map[string]any{"ClusterName": s.cfg.Names.Connector})
 	logs := s.one(t, "AWS::Logs::LogGroup", "LogGroupName", "/ecs/"+s.cfg.Names.Connector)
 	if logs.Props["RetentionInDays"] != float64(14) {
@@ -41,6 +42,7 @@ func TestConnectorService(t *testing.T) {
 			"Environment": assertions.Match_ArrayWith(&[]any{
 				map[string]any{"Name": "TMPDIR", "Value": connectorDataDir}, // in name order
 				map[string]any{"Name": "WAGATE_DATA_DIR", "Value": connectorDataDir},
+				map[string]any{"Name": "WAGATE_DEVICE_TABLE", "Value": map[string]any{"Ref": devices.ID}},
 				map[string]any{"Name": "WAGATE_ENGINE", "Value": "whatsmeow"},
 			}),
 		}},

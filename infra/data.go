@@ -24,21 +24,27 @@ const (
 	mediaTieringDays = 30
 )
 
-// Data is the state of the aws runtime: the single table, the media
-// bucket, and the command queue with its dead-letter queue. Names and
-// settings come from awsres and dynamo.TableSpec — the definitions the
+// Data is the state of the aws runtime: the single table, the whatsmeow
+// device store's table, the media bucket, and the command queue with its
+// dead-letter queue. Names and settings come from awsres,
+// dynamo.TableSpec and dynamo.DeviceTableSpec — the definitions the
 // emulator provisioner uses (parity_test.go checks they agree).
 type Data struct {
 	Table        awsdynamodb.Table
+	DeviceTable  awsdynamodb.Table // connector/dynstore: the sessions' WhatsApp credentials
 	Bucket       awss3.Bucket
 	CommandQueue awssqs.Queue
 	CommandDLQ   awssqs.Queue
 }
 
-// NewData creates the table, the bucket and the queues.
+// NewData creates the tables, the bucket and the queues.
 func NewData(scope constructs.Construct, c Config) *Data {
 	s := constructs.NewConstruct(scope, jsii.String("Data"))
-	d := &Data{Table: newTable(s, c), Bucket: newBucket(s, c)}
+	d := &Data{
+		Table:       newTable(s, c, "Table", c.Names.Table, dynamo.TableSpec),
+		DeviceTable: newTable(s, c, "DeviceTable", c.Names.DeviceTable, dynamo.DeviceTableSpec),
+		Bucket:      newBucket(s, c),
+	}
 	d.CommandQueue, d.CommandDLQ = newCommandQueues(s, c)
 	return d
 }
@@ -85,11 +91,12 @@ func seconds(d time.Duration) awscdk.Duration {
 	return awscdk.Duration_Seconds(jsii.Number(awsres.Seconds(d)))
 }
 
-// newTable creates the single table from dynamo.TableSpec: on demand,
-// every GSI with its projection, TTL, point-in-time recovery always and
-// deletion protection (and retention) in production.
-func newTable(s constructs.Construct, c Config) awsdynamodb.Table {
-	spec := dynamo.TableSpec
+// newTable creates the table name from spec (dynamo.TableSpec,
+// dynamo.DeviceTableSpec): on demand, every GSI with its projection, TTL,
+// point-in-time recovery always and deletion protection (and retention) in
+// production. Both tables hold what cannot be rebuilt: the messages, and
+// the WhatsApp credentials without which every session must pair again.
+func newTable(s constructs.Construct, c Config, id, name string, spec dynamo.Spec) awsdynamodb.Table {
 	billing := awsdynamodb.BillingMode_PROVISIONED
 	if spec.OnDemand {
 		billing = awsdynamodb.BillingMode_PAY_PER_REQUEST
@@ -98,8 +105,12 @@ func newTable(s constructs.Construct, c Config) awsdynamodb.Table {
 	if c.Production {
 		removal = awscdk.RemovalPolicy_RETAIN
 	}
-	t := awsdynamodb.NewTable(s, jsii.String("Table"), &awsdynamodb.TableProps{
-		TableName:    jsii.String(c.Names.Table),
+	var ttl *string
+	if spec.TTLAttribute != "" {
+		ttl = jsii.String(spec.TTLAttribute)
+	}
+	t := awsdynamodb.NewTable(s, jsii.String(id), &awsdynamodb.TableProps{
+		TableName:    jsii.String(name),
 		PartitionKey: stringKey(spec.PartitionKey),
 		SortKey:      stringKey(spec.SortKey),
 		BillingMode:  billing,
@@ -107,7 +118,7 @@ func newTable(s constructs.Construct, c Config) awsdynamodb.Table {
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
 		DeletionProtection:  jsii.Bool(c.Production),
-		TimeToLiveAttribute: jsii.String(spec.TTLAttribute),
+		TimeToLiveAttribute: ttl,
 		Encryption:          awsdynamodb.TableEncryption_AWS_MANAGED,
 		RemovalPolicy:       removal,
 	})

@@ -11,7 +11,7 @@ import (
 func TestTable(t *testing.T) {
 	t.Run("Dev", func(t *testing.T) {
 		s := dev(t)
-		count(t, s, "AWS::DynamoDB::Table", 1)
+		count(t, s, "AWS::DynamoDB::Table", 2) // the single table and the device table
 		has(t, s, "AWS::DynamoDB::Table", map[string]any{
 			"TableName":                        s.cfg.Names.Table,
 			"BillingMode":                      "PAY_PER_REQUEST",
@@ -23,6 +23,31 @@ func TestTable(t *testing.T) {
 		gsis := s.one(t, "AWS::DynamoDB::Table", "TableName", s.cfg.Names.Table).Props["GlobalSecondaryIndexes"].([]any)
 		if len(gsis) != len(dynamo.TableSpec.Indexes) {
 			t.Errorf("%d GSIs, want %d", len(gsis), len(dynamo.TableSpec.Indexes))
+		}
+	})
+	t.Run("DeviceTable", func(t *testing.T) {
+		s := dev(t)
+		has(t, s, "AWS::DynamoDB::Table", map[string]any{
+			"TableName": s.cfg.Names.DeviceTable,
+			"KeySchema": []any{
+				map[string]any{"AttributeName": dynamo.DeviceTableSpec.PartitionKey, "KeyType": "HASH"},
+				map[string]any{"AttributeName": dynamo.DeviceTableSpec.SortKey, "KeyType": "RANGE"},
+			},
+			"BillingMode":                      "PAY_PER_REQUEST",
+			"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true},
+			"TimeToLiveSpecification":          map[string]any{"AttributeName": dynamo.DeviceTableSpec.TTLAttribute, "Enabled": true},
+			"SSESpecification":                 map[string]any{"SSEEnabled": true},
+			"DeletionProtectionEnabled":        false,
+			"GlobalSecondaryIndexes":           assertions.Match_Absent(),
+		})
+		if r := s.one(t, "AWS::DynamoDB::Table", "TableName", s.cfg.Names.DeviceTable); r.Raw["DeletionPolicy"] != "Delete" {
+			t.Errorf("dev device table DeletionPolicy %v, want Delete", r.Raw["DeletionPolicy"])
+		}
+		p := prod(t)
+		r := p.one(t, "AWS::DynamoDB::Table", "TableName", p.cfg.Names.DeviceTable)
+		if r.Props["DeletionProtectionEnabled"] != true || r.Raw["DeletionPolicy"] != "Retain" || r.Raw["UpdateReplacePolicy"] != "Retain" {
+			t.Errorf("prod device table: deletion protection %v, policies %v/%v; want true, Retain",
+				r.Props["DeletionProtectionEnabled"], r.Raw["DeletionPolicy"], r.Raw["UpdateReplacePolicy"])
 		}
 	})
 	t.Run("ProdProtected", func(t *testing.T) {

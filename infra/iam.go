@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -21,6 +23,20 @@ var (
 	tableWrite = []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 	// tableRecord: what the webhook function writes (delivery records).
 	tableRecord = []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}
+	// tableCheck: the ConditionCheck actions of the connector's
+	// transactions (a lease's acquisition checks the previous owner's
+	// heartbeat; fenced writes check the lease).
+	tableCheck = []string{"dynamodb:ConditionCheckItem"}
+	// deviceStore: what connector/dynstore calls on the device table —
+	// reads (GetItem, BatchGetItem, Query), single-item writes, batch
+	// deletes (BatchWriteItem) and TransactWriteItems, which is authorised
+	// per action: Put, Delete and ConditionCheck. No index, no Scan, no
+	// table admin.
+	deviceStore = []string{
+		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+		"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+		"dynamodb:ConditionCheckItem",
+	}
 
 	// queueSend: Enqueue, and Ping/Depth (GetQueueAttributes).
 	queueSend = []string{"sqs:SendMessage", "sqs:GetQueueAttributes"}
@@ -130,11 +146,13 @@ func grantWebhook(role awsiam.IRole, d *Data, secrets []string) {
 }
 
 // grantConnector gives the connector task what hosting sessions calls:
-// the table (read, write), the command queue (consume), the bus
-// (publish; describe for the health check's Ready) and the media bucket.
+// the table (read, write, condition checks), the device table (the
+// whatsmeow device store), the command queue (consume), the bus (publish;
+// describe for the health check's Ready) and the media bucket.
 func grantConnector(role awsiam.IRole, d *Data, bus *string) {
 	role.AddToPrincipalPolicy(allow(tableRead, tableResources(d, true)...))
-	role.AddToPrincipalPolicy(allow(tableWrite, d.Table.TableArn()))
+	role.AddToPrincipalPolicy(allow(append(slices.Clone(tableWrite), tableCheck...), d.Table.TableArn()))
+	role.AddToPrincipalPolicy(allow(deviceStore, d.DeviceTable.TableArn()))
 	role.AddToPrincipalPolicy(allow(queueConsume, d.CommandQueue.QueueArn()))
 	role.AddToPrincipalPolicy(allow(append(busPublish, busDescribe...), bus))
 	role.AddToPrincipalPolicy(allow(mediaReadWrite, objects(d)))

@@ -136,6 +136,11 @@ func TestLeastPrivilege(t *testing.T) {
 		table = append(table, "DataTable/index/"+ix.Name)
 	}
 	reads := map[string][]string{"dynamodb:GetItem": table, "dynamodb:BatchGetItem": table, "dynamodb:Query": table}
+	both := []string{"DataTable", "DataDeviceTable"}
+	connectorReads := map[string][]string{}
+	for a, r := range reads {
+		connectorReads[a] = append(slices.Clone(r), "DataDeviceTable")
+	}
 	eni := map[string][]string{}
 	for _, a := range vpcENI {
 		eni[a] = []string{"*"}
@@ -161,9 +166,11 @@ func TestLeastPrivilege(t *testing.T) {
 			"sqs:SendMessage":               {"EventsWebhookDlq"},
 			"secretsmanager:GetSecretValue": {frappe},
 		}}},
-		"ConnectorTask": {"ConnectorTaskRole", []map[string][]string{reads, {
-			"dynamodb:PutItem": {"DataTable"}, "dynamodb:UpdateItem": {"DataTable"}, "dynamodb:DeleteItem": {"DataTable"}, "dynamodb:BatchWriteItem": {"DataTable"},
-			"sqs:ReceiveMessage": {"DataCommandQueue"}, "sqs:DeleteMessage": {"DataCommandQueue"},
+		// The device table: connector/dynstore's calls, nothing else.
+		"ConnectorTask": {"ConnectorTaskRole", []map[string][]string{connectorReads, {
+			"dynamodb:PutItem": both, "dynamodb:UpdateItem": both, "dynamodb:DeleteItem": both, "dynamodb:BatchWriteItem": both,
+			"dynamodb:ConditionCheckItem": both,
+			"sqs:ReceiveMessage":          {"DataCommandQueue"}, "sqs:DeleteMessage": {"DataCommandQueue"},
 			"sqs:ChangeMessageVisibility": {"DataCommandQueue"}, "sqs:GetQueueAttributes": {"DataCommandQueue"},
 			"events:PutEvents": {"EventBus"}, "events:DescribeEventBus": {"EventBus"},
 			"s3:PutObject": {"DataMedia/*"}, "s3:AbortMultipartUpload": {"DataMedia/*"}, "s3:GetObject": {"DataMedia/*"}, "s3:DeleteObject": {"DataMedia/*"},

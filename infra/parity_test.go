@@ -3,7 +3,8 @@ package main
 // The CDK app and the emulator provisioner (shared/provision) must create
 // the same resources: the same names and the settings the code relies on.
 // TestParityDefinitions compares the template with the definitions the
-// provisioner calls (awsres, dynamo.TableSpec, provision.WebhookTarget);
+// provisioner calls (awsres, dynamo.TableSpec, dynamo.DeviceTableSpec,
+// provision.WebhookTarget);
 // TestParityEmulator provisions a stage in the emulator and compares what
 // it created with the template of the same stage.
 
@@ -19,7 +20,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -38,85 +38,6 @@ const dlqMarker = "<dlq>"
 // emulatorQueueAttributes are the queue settings the code depends on;
 // the emulator must report them.
 var emulatorQueueAttributes = []string{"FifoQueue", "VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy", "ContentBasedDeduplication"}
-
-// tableShape is the part of a table both sides define.
-type tableShape struct {
-	Name       string
-	Keys       []string          // "pk HASH", "sk RANGE"
-	Attributes map[string]string // name → type
-	Indexes    map[string]string // name → "keys | projection | attributes"
-	OnDemand   bool
-	TTL        string
-}
-
-// shapeFromInput is the shape of a CreateTable request (the provisioner's).
-func shapeFromInput(in *dynamodb.CreateTableInput, ttl string) tableShape {
-	s := tableShape{Name: aws.ToString(in.TableName), Attributes: map[string]string{}, Indexes: map[string]string{},
-		OnDemand: in.BillingMode == ddbtypes.BillingModePayPerRequest, TTL: ttl}
-	for _, k := range in.KeySchema {
-		s.Keys = append(s.Keys, aws.ToString(k.AttributeName)+" "+string(k.KeyType))
-	}
-	for _, a := range in.AttributeDefinitions {
-		s.Attributes[aws.ToString(a.AttributeName)] = string(a.AttributeType)
-	}
-	for _, ix := range in.GlobalSecondaryIndexes {
-		var keys []string
-		for _, k := range ix.KeySchema {
-			keys = append(keys, aws.ToString(k.AttributeName)+" "+string(k.KeyType))
-		}
-		s.Indexes[aws.ToString(ix.IndexName)] = indexShape(keys, string(ix.Projection.ProjectionType), ix.Projection.NonKeyAttributes)
-	}
-	return s
-}
-
-// shapeFromDescription is the shape of a described table (the emulator's).
-func shapeFromDescription(d *ddbtypes.TableDescription, ttl string) tableShape {
-	in := &dynamodb.CreateTableInput{TableName: d.TableName, KeySchema: d.KeySchema, AttributeDefinitions: d.AttributeDefinitions}
-	if d.BillingModeSummary != nil {
-		in.BillingMode = d.BillingModeSummary.BillingMode
-	}
-	for _, ix := range d.GlobalSecondaryIndexes {
-		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, ddbtypes.GlobalSecondaryIndex{
-			IndexName: ix.IndexName, KeySchema: ix.KeySchema, Projection: ix.Projection})
-	}
-	return shapeFromInput(in, ttl)
-}
-
-// shapeFromTemplate is the shape of the template's table.
-func shapeFromTemplate(p map[string]any) tableShape {
-	s := tableShape{Name: p["TableName"].(string), Attributes: map[string]string{}, Indexes: map[string]string{},
-		OnDemand: p["BillingMode"] == "PAY_PER_REQUEST"}
-	keys := func(v any) (out []string) {
-		for _, k := range list(v) {
-			m := k.(map[string]any)
-			out = append(out, m["AttributeName"].(string)+" "+m["KeyType"].(string))
-		}
-		return out
-	}
-	s.Keys = keys(p["KeySchema"])
-	for _, a := range list(p["AttributeDefinitions"]) {
-		m := a.(map[string]any)
-		s.Attributes[m["AttributeName"].(string)] = m["AttributeType"].(string)
-	}
-	for _, ix := range list(p["GlobalSecondaryIndexes"]) {
-		m := ix.(map[string]any)
-		proj := m["Projection"].(map[string]any)
-		var nonKey []string
-		for _, a := range list(proj["NonKeyAttributes"]) {
-			nonKey = append(nonKey, a.(string))
-		}
-		s.Indexes[m["IndexName"].(string)] = indexShape(keys(m["KeySchema"]), proj["ProjectionType"].(string), nonKey)
-	}
-	if ttl, ok := p["TimeToLiveSpecification"].(map[string]any); ok && ttl["Enabled"] == true {
-		s.TTL = ttl["AttributeName"].(string)
-	}
-	return s
-}
-
-func indexShape(keys []string, projection string, nonKey []string) string {
-	nonKey = slices.Sorted(slices.Values(nonKey))
-	return strings.Join(keys, ",") + " | " + projection + " | " + strings.Join(nonKey, ",")
-}
 
 // queueAttributes converts a template queue's properties to SQS attribute
 // names and string values (what CreateQueue takes); the redrive target is
@@ -194,6 +115,7 @@ func TestParityDefinitions(t *testing.T) {
 		} {
 			s.one(t, typ, want[0], want[1])
 		}
+		s.one(t, "AWS::DynamoDB::Table", "TableName", names.DeviceTable)
 		for _, q := range []string{names.CommandQueue, names.CommandDLQ, names.WebhookDLQ} {
 			s.one(t, "AWS::SQS::Queue", "QueueName", q)
 		}
@@ -201,13 +123,15 @@ func TestParityDefinitions(t *testing.T) {
 			s.one(t, "AWS::Lambda::Function", "FunctionName", f)
 		}
 	})
-	t.Run("Table", func(t *testing.T) {
-		got := shapeFromTemplate(s.one(t, "AWS::DynamoDB::Table", "TableName", names.Table).Props)
-		want := shapeFromInput(dynamo.TableSpec.CreateTableInput(names.Table), dynamo.TableSpec.TTLAttribute)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("template table\n %+v\nprovisioner's table\n %+v", got, want)
-		}
-	})
+	for name, spec := range map[string]dynamo.Spec{names.Table: dynamo.TableSpec, names.DeviceTable: dynamo.DeviceTableSpec} {
+		t.Run("Table/"+name, func(t *testing.T) {
+			got := shapeFromTemplate(s.one(t, "AWS::DynamoDB::Table", "TableName", name).Props)
+			want := shapeFromInput(spec.CreateTableInput(name), spec.TTLAttribute)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("template table\n %+v\nprovisioner's table\n %+v", got, want)
+			}
+		})
+	}
 	t.Run("Queues", func(t *testing.T) {
 		dlq := s.one(t, "AWS::SQS::Queue", "QueueName", names.CommandDLQ)
 		for _, c := range []struct {
@@ -266,21 +190,23 @@ func TestParityEmulator(t *testing.T) {
 	}
 	s := synth(t, stage, nil)
 
-	t.Run("Table", func(t *testing.T) {
-		d, err := clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(names.Table)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ttl, err := clients.DynamoDB.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(names.Table)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := shapeFromDescription(d.Table, aws.ToString(ttl.TimeToLiveDescription.AttributeName))
-		want := shapeFromTemplate(s.one(t, "AWS::DynamoDB::Table", "TableName", names.Table).Props)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("emulator table\n %+v\ntemplate table\n %+v", got, want)
-		}
-	})
+	for _, name := range []string{names.Table, names.DeviceTable} {
+		t.Run("Table/"+name, func(t *testing.T) {
+			d, err := clients.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ttl, err := clients.DynamoDB.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := shapeFromDescription(d.Table, aws.ToString(ttl.TimeToLiveDescription.AttributeName))
+			want := shapeFromTemplate(s.one(t, "AWS::DynamoDB::Table", "TableName", name).Props)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("emulator table\n %+v\ntemplate table\n %+v", got, want)
+			}
+		})
+	}
 	t.Run("Queues", func(t *testing.T) {
 		dlqID := s.one(t, "AWS::SQS::Queue", "QueueName", names.CommandDLQ).ID
 		for _, c := range []struct{ name, url, dlqID string }{

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/wagate/wagate/connector/dynstore"
 	"github.com/wagate/wagate/connector/manager"
 	"github.com/wagate/wagate/connector/sim"
 	"github.com/wagate/wagate/connector/waengine"
@@ -28,11 +29,12 @@ import (
 const (
 	// MetricsEvery is how often the connector writes its metrics (EMF).
 	MetricsEvery = time.Minute
-	// engineFile holds the engine's local state under the data dir: the
-	// sim network, or the whatsmeow device store until it moves to
-	// DynamoDB (one connector task until then).
-	engineFile = "connector.db"
+	// simFile holds the sim engine's network under the data dir.
+	simFile = "connector.db"
 )
+
+// The whatsmeow engine's device store is dynstore's (a compile-time check).
+var _ waengine.Devices = (*dynstore.Container)(nil)
 
 // Run hosts sessions until ctx ends (SIGTERM from ECS), then stops
 // gracefully within manager.StopTimeout plus the queue's hand-back: no
@@ -42,18 +44,11 @@ const (
 // engine and simPort > 0, the HTTP API with the /api/_sim control routes
 // is served on simPort (the simulated network lives in this process).
 func Run(ctx context.Context, rt *awsrt.Runtime, simPort int) error {
-	if err := os.MkdirAll(rt.Config.DataDir, 0o700); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
-	}
-	db, err := sqlite.Open(ctx, enginePath(rt.Config))
-	if err != nil {
-		return fmt.Errorf("open engine state: %w", err)
-	}
-	defer db.Close()
-	engine, simctl, err := newEngine(ctx, rt, db)
+	engine, simctl, closeEngine, err := newEngine(ctx, rt)
 	if err != nil {
 		return err
 	}
+	defer closeEngine()
 	st, c := rt.Stores, rt.Config
 	mgr := &manager.Manager{
 		Engine: engine, Store: st.Sessions, Log: rt.Log,
@@ -77,24 +72,38 @@ func Run(ctx context.Context, rt *awsrt.Runtime, simPort int) error {
 	return errors.Join(err, rt.Close())
 }
 
-// newEngine builds the WhatsApp engine of the configuration.
-func newEngine(ctx context.Context, rt *awsrt.Runtime, db *sqlite.DB) (wagate.Engine, wagate.SimControl, error) {
-	if rt.Config.Engine == "sim" {
-		opts := sim.Options{PushNameEvents: true, Logger: rt.Log}
-		if rt.Config.SimDB != "" {
-			opts.Journal = journalName(rt.Config.TaskID)
-		}
-		n, err := sim.New(db.SQL(), opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("start sim engine: %w", err)
-		}
-		return n, n, nil
+// DeviceStore returns the whatsmeow device store of the aws runtime: every
+// session's credentials and Signal state in the DynamoDB table
+// Config.DeviceTable, which every connector task shares, so that whichever
+// task holds a session's lease loads its device (docs/scale-out.md).
+func DeviceStore(rt *awsrt.Runtime) *dynstore.Container {
+	return dynstore.New(rt.AWS.DynamoDB, rt.Config.DeviceTable, waengine.StoreLogger(rt.Log))
+}
+
+// newEngine builds the WhatsApp engine of the configuration, and the
+// function that releases what it holds: whatsmeow on the DynamoDB device
+// store (no local state), or the sim on its SQLite file.
+func newEngine(ctx context.Context, rt *awsrt.Runtime) (wagate.Engine, wagate.SimControl, func(), error) {
+	if rt.Config.Engine != "sim" {
+		return waengine.New(DeviceStore(rt), rt.Log), nil, func() {}, nil
 	}
-	container, err := waengine.OpenContainer(ctx, db.SQL())
+	if err := os.MkdirAll(rt.Config.DataDir, 0o700); err != nil {
+		return nil, nil, nil, fmt.Errorf("create data dir: %w", err)
+	}
+	db, err := sqlite.Open(ctx, simPath(rt.Config))
 	if err != nil {
-		return nil, nil, fmt.Errorf("open whatsmeow device store: %w", err)
+		return nil, nil, nil, fmt.Errorf("open sim network: %w", err)
 	}
-	return waengine.New(container, rt.Log), nil, nil
+	opts := sim.Options{PushNameEvents: true, Logger: rt.Log}
+	if rt.Config.SimDB != "" {
+		opts.Journal = journalName(rt.Config.TaskID)
+	}
+	n, err := sim.New(db.SQL(), opts)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, nil, fmt.Errorf("start sim engine: %w", err)
+	}
+	return n, n, func() { _ = db.Close() }, nil
 }
 
 // serveSim serves the API with the sim control on port; it returns the
@@ -137,15 +146,15 @@ func flushMetrics(ctx context.Context, rt *awsrt.Runtime) {
 	}
 }
 
-// enginePath is the SQLite file of the engine's local state: the data
-// dir's, or with the sim engine WAGATE_SIM_DB (test only: one simulated
-// network shared by every connector process of a test, so a session paired
-// through one process connects through another; see docs/scale-out.md).
-func enginePath(c awsrt.Config) string {
-	if c.Engine == "sim" && c.SimDB != "" {
+// simPath is the SQLite file of the sim network: the data dir's, or
+// WAGATE_SIM_DB (test only: one simulated network shared by every
+// connector process of a test, so a session paired through one process
+// connects through another; see docs/scale-out.md).
+func simPath(c awsrt.Config) string {
+	if c.SimDB != "" {
 		return c.SimDB
 	}
-	return filepath.Join(c.DataDir, engineFile)
+	return filepath.Join(c.DataDir, simFile)
 }
 
 // journalName names this process in the sim journal.

@@ -2,10 +2,11 @@
 // whatsmeow client per hosted session on a whatsmeow device store and turns
 // whatsmeow's events into wagate engine events.
 //
-// Files: engine.go (the Engine and its options), store.go (the sqlstore on
-// SQLite), client.go (one session's client), qr.go (QR channel), dispatch.go
-// (the whatsmeow event switch), reason.go (pure event → reason mapping),
-// profile.go (own profile), log.go (whatsmeow logs → slog).
+// Files: engine.go (the Engine and its options), store.go (the device
+// store interface, and the sqlstore on SQLite), client.go (one session's
+// client), qr.go (QR channel), dispatch.go (the whatsmeow event switch),
+// reason.go (pure event → reason mapping), profile.go (own profile),
+// log.go (whatsmeow logs → slog).
 //
 // Messages: outbound.go builds the waE2E messages to send (with vcard.go and
 // thumbnail.go), send.go uploads and sends them; inbound.go converts
@@ -29,7 +30,6 @@ import (
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waCompanionReg"
 	"go.mau.fi/whatsmeow/store"
-	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
 	"google.golang.org/protobuf/proto"
 
@@ -60,7 +60,7 @@ const (
 
 // Engine is the whatsmeow engine. It is safe for concurrent use.
 type Engine struct {
-	container *sqlstore.Container
+	container Devices
 	log       *slog.Logger
 	opts      options
 }
@@ -85,8 +85,10 @@ func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpCl
 
 var devicePropsOnce sync.Once
 
-// New returns an engine whose devices live in container. log may be nil.
-func New(container *sqlstore.Container, log *slog.Logger, opts ...Option) *Engine {
+// New returns an engine whose devices live in container: the sqlstore of
+// OpenContainer (local runtime), or connector/dynstore's Container (aws
+// runtime). log may be nil.
+func New(container Devices, log *slog.Logger, opts ...Option) *Engine {
 	if log == nil {
 		log = slog.Default()
 	}
