@@ -17,8 +17,14 @@ build:
 
 ## test: lint, then every unit, conformance and end-to-end test (the aws
 ## integration tests too when the emulator answers: `make emulator`)
+# The failover and topology tests load the emulator heavily (real processes,
+# 100 sessions); they run after the others, one package at a time, so the
+# emulator's own timeouts (it drops an EventBridge delivery that waits more
+# than 5 s) never make another package's test flaky.
+HEAVY_PKGS := ./connector/failover/ ./connector/topology/
 test: lint aws-check
-	WAGATE_AWS_TEST_ENDPOINT=$(AWS_TEST_ENDPOINT) $(GO) test -count=1 -timeout 15m $(PKGS)
+	WAGATE_AWS_TEST_ENDPOINT=$(AWS_TEST_ENDPOINT) $(GO) test -count=1 -timeout 15m $$($(GO) list $(PKGS) | grep -v -e /connector/failover -e /connector/topology)
+	WAGATE_AWS_TEST_ENDPOINT=$(AWS_TEST_ENDPOINT) $(GO) test -count=1 -timeout 15m -p 1 $(HEAVY_PKGS)
 
 ## unit: the tests without the lint step
 unit:
