@@ -27,12 +27,13 @@ func printBanner(out io.Writer, cfg Config, addr net.Addr) {
 	fmt.Fprintf(out, `
 wagate is running on %s (engine: %s, data: %s)
   API key:  %s
+  Console:  %s/console/ (sign in with the API key)
   Health:   curl %s/health
   Sessions: curl -H 'X-API-Key: %s' %s/api/sessions
   Link a number: curl -X POST -H 'X-API-Key: %s' -H 'Content-Type: application/json' \
                    -d '{"sessionName":"my-number"}' %s/api/sessions
                  then open the qrCode data URL and scan it with WhatsApp > Linked devices.
-`, base, cfg.Engine, cfg.DataDir, key, base, key, base, key, base)
+`, base, cfg.Engine, cfg.DataDir, key, base, base, key, base, key, base)
 	if cfg.Engine == EngineSim {
 		fmt.Fprintf(out, "  Simulated network: POST %s/api/_sim/sessions/{id}/scan acts as the phone.\n", base)
 	}
