@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -156,7 +155,7 @@ func applyProfile(row *wagate.Contact, p wagate.ContactProfile, now time.Time) {
 	row.IsWAContact = true
 	row.LID = firstNonEmpty(p.LID, row.LID)
 	row.BusinessName = firstNonEmpty(p.BusinessName, row.BusinessName)
-	row.About, row.PictureID, row.PictureURL, row.Business = p.About, p.PictureID, p.PictureURL, cloneBusiness(p.Business)
+	row.About, row.PictureID, row.PictureURL, row.Business = p.About, p.PictureID, p.PictureURL, p.Business.Clone()
 	row.ProfileAt = p.FetchedAt.UTC()
 	if p.FetchedAt.IsZero() {
 		row.ProfileAt = now
@@ -175,17 +174,8 @@ func sameContact(a, b *wagate.Contact) bool {
 
 func cloneContact(c *wagate.Contact) *wagate.Contact {
 	d := *c
-	d.Business = cloneBusiness(c.Business)
+	d.Business = c.Business.Clone()
 	return &d
-}
-
-func cloneBusiness(b *wagate.BusinessProfile) *wagate.BusinessProfile {
-	if b == nil {
-		return nil
-	}
-	c := *b
-	c.Categories = slices.Clone(b.Categories)
-	return &c
 }
 
 // phoneJID is the JID of a phone number.

@@ -48,7 +48,7 @@ func (st *MessageStore) InsertMessage(ctx context.Context, m *wagate.Message) (*
 	if m.SessionID == "" || m.WhatsAppID == "" || m.ChatID == "" {
 		return nil, false, wagate.Errorf(wagate.EINVALID, "sessionId, WhatsApp message id and chatId are required")
 	}
-	row := cloneMessage(m)
+	row := m.Clone()
 	row.CreatedAt = time.Now().UTC()
 	if row.Timestamp.IsZero() {
 		row.Timestamp = row.CreatedAt

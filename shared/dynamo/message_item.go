@@ -3,7 +3,6 @@ package dynamo
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -191,23 +190,4 @@ func decodeMessage(raw item) (*wagate.Message, error) {
 		return nil, fmt.Errorf("decode message %q: %w", it.WhatsAppID, err)
 	}
 	return m, nil
-}
-
-// cloneMessage returns a copy of m that shares no memory with it.
-func cloneMessage(m *wagate.Message) *wagate.Message {
-	c := *m
-	if m.Media != nil {
-		media := *m.Media
-		c.Media = &media
-	}
-	if m.Location != nil {
-		loc := *m.Location
-		c.Location = &loc
-	}
-	if m.Reaction != nil {
-		r := *m.Reaction
-		c.Reaction = &r
-	}
-	c.Contacts = slices.Clone(m.Contacts)
-	return &c
 }

@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -192,11 +191,11 @@ func later(t, floor time.Time) time.Time {
 }
 
 // cloneSession returns a copy of s that shares no memory with it.
+// An empty event list is stored as none, so it reads back nil.
 func cloneSession(s *wagate.Session) *wagate.Session {
-	c := *s
-	c.Webhook.Events = slices.Clone(s.Webhook.Events)
+	c := s.Clone()
 	if len(c.Webhook.Events) == 0 {
 		c.Webhook.Events = nil
 	}
-	return &c
+	return c
 }

@@ -109,7 +109,7 @@ func (st *ContactStore) SetContactProfile(ctx context.Context, sessionID, jid st
 		row.IsWAContact = true
 		row.LID = firstNonEmpty(p.LID, row.LID)
 		row.BusinessName = firstNonEmpty(p.BusinessName, row.BusinessName)
-		row.About, row.PictureID, row.PictureURL, row.Business = p.About, p.PictureID, p.PictureURL, cloneBusiness(p.Business)
+		row.About, row.PictureID, row.PictureURL, row.Business = p.About, p.PictureID, p.PictureURL, p.Business.Clone()
 		row.ProfileAt = canonicalTime(p.FetchedAt)
 		if row.ProfileAt.IsZero() {
 			row.ProfileAt = canonicalTime(time.Now())
@@ -200,13 +200,4 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func cloneBusiness(b *wagate.BusinessProfile) *wagate.BusinessProfile {
-	if b == nil {
-		return nil
-	}
-	c := *b
-	c.Categories = append([]string(nil), b.Categories...)
-	return &c
 }

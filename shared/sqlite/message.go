@@ -43,7 +43,7 @@ func (st *MessageStore) InsertMessage(ctx context.Context, m *wagate.Message) (*
 	if m.SessionID == "" || m.WhatsAppID == "" || m.ChatID == "" {
 		return nil, false, wagate.Errorf(wagate.EINVALID, "sessionId, WhatsApp message id and chatId are required")
 	}
-	row := canonicalMessage(cloneMessage(m))
+	row := canonicalMessage(m.Clone())
 	row.ID, row.CreatedAt = 0, canonicalTime(time.Now())
 	if row.Timestamp.IsZero() {
 		row.Timestamp = row.CreatedAt

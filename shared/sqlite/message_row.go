@@ -127,24 +127,3 @@ func scanMessages(rows *sql.Rows) ([]*wagate.Message, error) {
 	}
 	return list, nil
 }
-
-// cloneMessage returns a deep copy of m.
-func cloneMessage(m *wagate.Message) *wagate.Message {
-	c := *m
-	if m.Media != nil {
-		media := *m.Media
-		c.Media = &media
-	}
-	if m.Location != nil {
-		loc := *m.Location
-		c.Location = &loc
-	}
-	if m.Reaction != nil {
-		r := *m.Reaction
-		c.Reaction = &r
-	}
-	if m.Contacts != nil {
-		c.Contacts = append([]wagate.ContactCard(nil), m.Contacts...)
-	}
-	return &c
-}

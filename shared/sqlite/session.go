@@ -26,7 +26,7 @@ func (st *SessionStore) CreateSession(ctx context.Context, s *wagate.Session) er
 	if s.SessionID == "" {
 		return wagate.Errorf(wagate.EINVALID, "sessionId is required")
 	}
-	row := cloneSession(s)
+	row := s.Clone()
 	now := time.Now()
 	row.CreatedAt, row.UpdatedAt = now, now
 	canonicalize(row)
@@ -87,7 +87,7 @@ func (st *SessionStore) UpdateSession(ctx context.Context, sessionID string, upd
 			return err
 		}
 		return expectOneRow(res, row)
-	}, func() { st.db.sessions.put(cloneSession(row)) })
+	}, func() { st.db.sessions.put(row.Clone()) })
 	if err != nil {
 		return nil, fmt.Errorf("update session %q: %w", sessionID, err)
 	}

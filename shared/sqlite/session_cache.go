@@ -58,11 +58,11 @@ func (c *sessionCache) find(key string) (*wagate.Session, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if s, ok := c.bySID[key]; ok {
-		return cloneSession(s), true
+		return s.Clone(), true
 	}
 	if id, err := strconv.ParseInt(key, 10, 64); err == nil && strconv.FormatInt(id, 10) == key {
 		if s, ok := c.byID[id]; ok {
-			return cloneSession(s), true
+			return s.Clone(), true
 		}
 	}
 	return nil, false
@@ -76,7 +76,7 @@ func (c *sessionCache) bySessionID(sessionID string) (*wagate.Session, bool) {
 	if !ok {
 		return nil, false
 	}
-	return cloneSession(s), true
+	return s.Clone(), true
 }
 
 // list returns clones of the sessions matching f, ordered by id, and the
@@ -95,7 +95,7 @@ func (c *sessionCache) list(f wagate.SessionFilter) ([]*wagate.Session, int) {
 		if total <= f.Offset || (f.Limit > 0 && len(out) >= f.Limit) {
 			continue
 		}
-		out = append(out, cloneSession(s))
+		out = append(out, s.Clone())
 	}
 	return out, total
 }
@@ -125,11 +125,4 @@ func (c *sessionCache) remove(id int64) {
 	if i, found := slices.BinarySearch(c.ids, id); found {
 		c.ids = slices.Delete(c.ids, i, i+1)
 	}
-}
-
-// cloneSession returns a copy of s that shares no memory with it.
-func cloneSession(s *wagate.Session) *wagate.Session {
-	c := *s
-	c.Webhook.Events = slices.Clone(s.Webhook.Events)
-	return &c
 }
