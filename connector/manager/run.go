@@ -7,12 +7,14 @@ import (
 	"time"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/stack"
 )
 
 // Run reconnects the sessions that should be connected, then handles
 // commands until ctx ends. On return every command it received has been
 // handled (or left in the queue) and every client is disconnected.
 func (m *Manager) Run(ctx context.Context) error {
+	stack.Reserve() // its loop goes deep into the queue store (package stack)
 	workers := m.Workers
 	if workers <= 0 {
 		workers = DefaultWorkers

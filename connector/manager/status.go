@@ -6,6 +6,7 @@ import (
 
 	"github.com/wagate/wagate/events"
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/stack"
 )
 
 // StatusSweepEvery is how often expired statuses (older than
@@ -48,6 +49,7 @@ func (m *Manager) dropFailedStatus(ctx context.Context, sessionID, waID string) 
 // sweepStatuses deletes expired statuses now and every StatusSweepEvery
 // until ctx ends.
 func (m *Manager) sweepStatuses(ctx context.Context) {
+	stack.Reserve()
 	if m.Statuses == nil {
 		return
 	}

@@ -30,8 +30,11 @@ const (
 	// attempt runs (or waits for its session's turn); after a crash, the
 	// interrupted attempts are retried once it ends.
 	AttemptLease = time.Minute
-	// IdleWait bounds a wait for due deliveries before looking again.
-	IdleWait = time.Second
+	// IdleWait bounds a wait for due deliveries before looking again. The
+	// store's WaitDue also returns at the next scheduled attempt and when a
+	// delivery is created or replayed in this process, so this is only a
+	// safety net; kept wide so an idle runtime stays quiet.
+	IdleWait = 10 * time.Second
 	// errorPause is how long a loop rests after a store error.
 	errorPause = time.Second
 )

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/stack"
 )
 
 // pool runs attempts on a fixed set of workers and keeps the per-session
@@ -156,7 +157,10 @@ func (p *pool) idle() bool {
 
 // attemptLoop claims due deliveries as the pool has room and runs their
 // attempts, until ctx ends; then it waits for the attempts in flight.
-func (dl *Deliverer) attemptLoop(ctx context.Context) { dl.attempts(ctx, nil) }
+func (dl *Deliverer) attemptLoop(ctx context.Context) {
+	stack.Reserve() // the delivery store goes deep (package stack)
+	dl.attempts(ctx, nil)
+}
 
 // attempts is attemptLoop. With a sweep (sw) it also ends once nothing is
 // due (or sw's limit is claimed) and every claimed delivery has had its

@@ -8,11 +8,13 @@ import (
 	"github.com/wagate/wagate/events"
 	wagate "github.com/wagate/wagate/shared"
 	"github.com/wagate/wagate/shared/ids"
+	"github.com/wagate/wagate/shared/stack"
 )
 
 // fanOutLoop claims outbox events, stores their deliveries and acks them,
 // until ctx ends.
 func (dl *Deliverer) fanOutLoop(ctx context.Context) {
+	stack.Reserve() // the outbox store goes deep (package stack)
 	for ctx.Err() == nil {
 		evs, err := dl.Outbox.Claim(ctx, FanoutBatch, FanoutLease)
 		if ctx.Err() != nil && len(evs) == 0 {

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/wagate/wagate/connector/localrt"
+	_ "github.com/wagate/wagate/shared/stack/early" // before the other inits: see the package
 )
 
 func main() {

@@ -1,0 +1,40 @@
+// Package stack gives a long-lived goroutine the stack it will need in one
+// step, before it goes deep.
+//
+// A goroutine starts with a 2 KiB stack. Each time it runs out, the runtime
+// copies the stack to one twice as large and, to fix up the pointers,
+// walks every frame on it, reading each function's tables in the
+// executable (pc-value tables, stack maps). The loops that call SQLite
+// through modernc.org/sqlite (transpiled C: deep calls, large frames) grow
+// 2 → 4 → 8 → 16 KiB while dozens of SQLite frames are on the stack, so each
+// growth reads tables scattered across the binary; the kernel maps every
+// page it touches (and its neighbours) into the process for good. Measured
+// on bin/wagate: about 1.8 MiB of resident memory at idle came from those
+// walks alone (docs/benchmarks.md, "Idle memory").
+//
+// Reserve, called first thing in such a loop, grows the stack once while
+// only a frame or two is on it: the same final size, one copy instead of
+// three, and almost nothing to walk.
+package stack
+
+import "runtime"
+
+// frameBytes is the frame Reserve asks for: with the runtime's guard and
+// the caller's frames it moves a fresh goroutine to a 16 KiB stack, what
+// a SQLite call needs.
+const frameBytes = 12 << 10
+
+// Reserve grows the calling goroutine's stack to 16 KiB in one step. It
+// costs one stack copy; on a goroutine whose stack is already that large it
+// costs a memclr of frameBytes.
+func Reserve() { reserve(0) }
+
+// reserve has a frame of frameBytes, which the runtime must make room for
+// before it runs; go:noinline keeps that frame its own.
+//
+//go:noinline
+func reserve(i int) {
+	var frame [frameBytes]byte
+	frame[i] = 1
+	runtime.KeepAlive(frame[len(frame)-1-i])
+}
