@@ -9,8 +9,10 @@ import (
 	"github.com/wagate/wagate/shared/stack"
 )
 
-// pool runs attempts on a fixed set of workers and keeps the per-session
+// pool runs attempts on up to workers goroutines and keeps the per-session
 // cap: a session never has more than perTarget attempts running or ready.
+// Workers start when attempts first need them (an idle runtime holds none)
+// and then stay until the pool stops.
 //
 // A claimed delivery whose session has room joins the ready queue, which
 // the workers take in order; one whose session is at its cap waits in that
@@ -21,8 +23,10 @@ import (
 // keeps claims few and large under load.
 type pool struct {
 	workers, perTarget int
+	spawn              func() // starts one more worker reading jobs; called with mu held
 
 	mu       sync.Mutex
+	started  int                                  // workers started
 	busy     int                                  // attempts running
 	ready    []*wagate.WebhookDelivery            // allowed by their session's cap, waiting for a worker
 	inflight map[string]int                       // per session: running + ready
@@ -35,9 +39,9 @@ type pool struct {
 	kick chan struct{}                // an attempt finished
 }
 
-func newPool(workers, perTarget int) *pool {
+func newPool(workers, perTarget int, spawn func()) *pool {
 	return &pool{
-		workers: workers, perTarget: perTarget,
+		workers: workers, perTarget: perTarget, spawn: spawn,
 		inflight: map[string]int{}, waiting: map[string][]*wagate.WebhookDelivery{}, held: map[string]bool{},
 		jobs: make(chan *wagate.WebhookDelivery, workers), kick: make(chan struct{}, 1),
 	}
@@ -90,6 +94,10 @@ func (p *pool) start() {
 		p.ready[0] = nil
 		p.ready = p.ready[1:]
 		p.busy++
+		if p.started < p.busy { // every started worker is busy
+			p.started++
+			p.spawn()
+		}
 		p.jobs <- d
 	}
 }
@@ -166,12 +174,12 @@ func (dl *Deliverer) attemptLoop(ctx context.Context) {
 // due (or sw's limit is claimed) and every claimed delivery has had its
 // attempt, and at the first store error.
 func (dl *Deliverer) attempts(ctx context.Context, sw *sweep) {
-	p := newPool(dl.workers(), dl.perTarget())
 	// Attempts finish on their own context: a shutdown never cuts one off
 	// halfway (each is bounded by the attempt timeout).
 	work := context.WithoutCancel(ctx)
 	var wg sync.WaitGroup
-	for range p.workers {
+	var p *pool
+	p = newPool(dl.workers(), dl.perTarget(), func() {
 		wg.Go(func() {
 			for d := range p.jobs {
 				out := dl.deliver(work, d)
@@ -179,7 +187,7 @@ func (dl *Deliverer) attempts(ctx context.Context, sw *sweep) {
 				p.done(d, out.NextAttemptAt)
 			}
 		})
-	}
+	})
 	for ctx.Err() == nil {
 		limit, skip := p.room()
 		if sw != nil {
