@@ -22,6 +22,7 @@ import (
 	"github.com/wagate/wagate/shared/metrics"
 	"github.com/wagate/wagate/shared/service"
 	"github.com/wagate/wagate/shared/sqlite"
+	"github.com/wagate/wagate/shared/stack"
 	"github.com/wagate/wagate/shared/webhook"
 )
 
@@ -55,6 +56,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: metrics.Middleware(metrics.Default, rt.api.Handler()), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
+	stack.ServeConns(srv)
 
 	stopMgr, mgrDone := background(ctx, rt.mgr.Run)
 	stopWebhooks, whDone := background(ctx, rt.deliverer.Run)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,8 +49,10 @@ type asset struct {
 
 // Handler serves the console under Prefix: the page at Prefix itself, its
 // files next to it, 404 for anything else. Register it for "GET /console/".
+// The files are read (and their ETags computed) at the first request: a
+// runtime nobody opens the console on keeps no copy of them.
 func Handler() http.Handler {
-	assets := load()
+	assets := sync.OnceValue(load)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentPolicy)
@@ -60,7 +63,7 @@ func Handler() http.Handler {
 		if name == "" {
 			name = "index.html"
 		}
-		a, ok := assets[name]
+		a, ok := assets()[name]
 		if !ok {
 			http.NotFound(w, r)
 			return

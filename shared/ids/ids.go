@@ -53,15 +53,32 @@ func NewSessionID(name string, now time.Time) string {
 	return slug + "_" + strconv.FormatInt(now.UnixMilli(), 36) + "_" + random36(6)
 }
 
-var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$`)
-
 // ValidSessionID reports whether s may be used as a client-given session id:
 // 1–64 characters of letters, digits, '_', '.', '-', not starting with a
 // symbol and not all digits (all-digit keys address the numeric id).
 func ValidSessionID(s string) bool {
-	if !sessionIDPattern.MatchString(s) {
+	if len(s) == 0 || len(s) > 64 || !isAlnum(s[0]) {
 		return false
 	}
+	digits := true
+	for i := range len(s) {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case isAlnum(c), c == '_', c == '.', c == '-':
+			digits = false
+		default:
+			return false
+		}
+	}
+	if !digits {
+		return true
+	}
 	_, err := strconv.ParseInt(s, 10, 64)
-	return err != nil
+	return err != nil // all digits but too large for an id
+}
+
+// isAlnum reports whether c is an ASCII letter or digit.
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -45,6 +45,9 @@ func TestValidSessionID(t *testing.T) {
 		"mi_sesion_123": true, "a": true, "a.b-c": true,
 		"": false, "93": false, "_x": false, "../etc": false, "a b": false,
 		strings.Repeat("a", 64): true, strings.Repeat("a", 65): false,
+		"1a": true, "A_": true, "9": false, "-a": false, ".a": false, "a/b": false, "sesión": false,
+		"a\x00": false, "99999999999999999999": true, // all digits but no int64: cannot be an id
+		strings.Repeat("9", 65): false,
 	} {
 		if got := ids.ValidSessionID(s); got != want {
 			t.Errorf("ValidSessionID(%q) = %v, want %v", s, got, want)

@@ -2,7 +2,6 @@ package service
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -10,9 +9,21 @@ import (
 	"github.com/wagate/wagate/shared/jid"
 )
 
-// inviteCodePattern is what an invite code looks like (WhatsApp's are 22
-// letters and digits; a little room either way).
-var inviteCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{6,64}$`)
+// validInviteCode reports whether s looks like an invite code: 6–64
+// letters, digits, '_' or '-' (WhatsApp's are 22 letters and digits; a
+// little room either way).
+func validInviteCode(s string) bool {
+	if len(s) < 6 || len(s) > 64 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // inviteHost is the host of WhatsApp's invite links.
 const inviteHost = "chat.whatsapp.com"
@@ -90,7 +101,7 @@ func InviteCode(in string) (string, error) {
 		}
 		s = strings.TrimPrefix(strings.Trim(u.Path, "/"), "invite/")
 	}
-	if !inviteCodePattern.MatchString(s) {
+	if !validInviteCode(s) {
 		return "", wagate.Errorf(wagate.EINVALID, "inviteCode is not a WhatsApp invite code (letters and digits, as in https://%s/<code>).", inviteHost)
 	}
 	return s, nil

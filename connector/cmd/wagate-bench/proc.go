@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -166,36 +165,66 @@ func killAll() {
 
 // rssKiB reads the child's resident set size (VmRSS) from /proc.
 func (c *child) rssKiB() (int64, error) {
-	if c.exited() {
-		return 0, c.exitError()
-	}
-	return readRSSKiB(c.cmd.Process.Pid)
+	m, err := c.memory()
+	return m.rss, err
 }
+
+// memory reads the child's resident memory from /proc.
+func (c *child) memory() (residentKiB, error) {
+	if c.exited() {
+		return residentKiB{}, c.exitError()
+	}
+	return readMemory(c.cmd.Process.Pid)
+}
+
+// residentKiB is a process's resident set (VmRSS) and its two parts:
+// anonymous memory (heap, stacks) and pages mapped from files (the
+// executable's code and read-only data).
+type residentKiB struct{ rss, anon, file int64 }
 
 // readRSSKiB parses the VmRSS line of /proc/<pid>/status.
 func readRSSKiB(pid int) (int64, error) {
+	m, err := readMemory(pid)
+	return m.rss, err
+}
+
+// readMemory parses /proc/<pid>/status.
+func readMemory(pid int) (residentKiB, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0, fmt.Errorf("read rss: %w", err)
+		return residentKiB{}, fmt.Errorf("read rss: %w", err)
 	}
-	return parseVmRSS(b)
+	var m residentKiB
+	for _, f := range []struct {
+		name string
+		to   *int64
+	}{{"VmRSS", &m.rss}, {"RssAnon", &m.anon}, {"RssFile", &m.file}} {
+		if *f.to, err = parseStatusKiB(b, f.name); err != nil {
+			return residentKiB{}, err
+		}
+	}
+	return m, nil
 }
 
 // parseVmRSS finds "VmRSS:   1234 kB" in the contents of a status file.
-func parseVmRSS(status []byte) (int64, error) {
+func parseVmRSS(status []byte) (int64, error) { return parseStatusKiB(status, "VmRSS") }
+
+// parseStatusKiB finds "<name>:   1234 kB" in the contents of a status
+// file.
+func parseStatusKiB(status []byte, name string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+		rest, ok := strings.CutPrefix(sc.Text(), name+":")
 		if !ok {
 			continue
 		}
 		f := strings.Fields(rest)
 		if len(f) != 2 || f[1] != "kB" {
-			return 0, fmt.Errorf("read rss: unexpected line %q", sc.Text())
+			return 0, fmt.Errorf("read %s: unexpected line %q", name, sc.Text())
 		}
 		return strconv.ParseInt(f[0], 10, 64)
 	}
-	return 0, errors.New("read rss: no VmRSS line in /proc/<pid>/status")
+	return 0, fmt.Errorf("read %s: no such line in /proc/<pid>/status", name)
 }
 
 // freePort asks the kernel for a free TCP port on the loopback interface.
