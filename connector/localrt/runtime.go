@@ -22,7 +22,6 @@ import (
 	"github.com/wagate/wagate/shared/metrics"
 	"github.com/wagate/wagate/shared/service"
 	"github.com/wagate/wagate/shared/sqlite"
-	"github.com/wagate/wagate/shared/stack"
 	"github.com/wagate/wagate/shared/webhook"
 )
 
@@ -56,10 +55,12 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: metrics.Middleware(metrics.Default, rt.api.Handler()), ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: IdleTimeout}
-	stack.ServeConns(srv)
 
 	stopMgr, mgrDone := background(ctx, rt.mgr.Run)
 	stopWebhooks, whDone := background(ctx, rt.deliverer.Run)
+	trimCtx, stopTrim := context.WithCancel(ctx)
+	defer stopTrim()
+	go newTrimmer().run(trimCtx)
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 	printBanner(out, cfg, ln.Addr())

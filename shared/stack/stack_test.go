@@ -1,14 +1,8 @@
 package stack
 
 import (
-	"context"
-	"io"
-	"net"
-	"net/http"
 	"runtime"
-	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -76,59 +70,4 @@ func BenchmarkReserveNewGoroutine(b *testing.B) {
 		go func() { Reserve(); done <- struct{}{} }()
 		<-done
 	}
-}
-
-// TestServeConnsReservesOncePerConnection: requests are served as before;
-// the first request of each connection finds its flag unset, later ones
-// on the same connection find it set.
-func TestServeConnsReservesOncePerConnection(t *testing.T) {
-	var firsts []bool
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, "ok")
-	})}
-	ServeConns(srv)
-	inner := srv.Handler
-	var mu sync.Mutex
-	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		flag := r.Context().Value(connKey{}).(*atomic.Bool)
-		mu.Lock()
-		firsts = append(firsts, !flag.Load())
-		mu.Unlock()
-		inner.ServeHTTP(w, r)
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	get := func(c *http.Client) {
-		resp, err := c.Get("http://" + ln.Addr().String() + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(body) != "ok" {
-			t.Fatalf("body %q, want ok", body)
-		}
-	}
-	one := &http.Client{Transport: &http.Transport{}}
-	get(one)
-	get(one) // same keep-alive connection
-	other := &http.Client{Transport: &http.Transport{}}
-	get(other)
-	want := []bool{true, false, true}
-	if !slices.Equal(firsts, want) {
-		t.Fatalf("first request of its connection: %v, want %v", firsts, want)
-	}
-}
-
-func TestServeConnsRefusesASetConnContext(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic with ConnContext already set")
-		}
-	}()
-	ServeConns(&http.Server{ConnContext: func(ctx context.Context, _ net.Conn) context.Context { return ctx }})
 }
