@@ -8,13 +8,15 @@
 // through modernc.org/sqlite (transpiled C: deep calls, large frames) grow
 // 2 → 4 → 8 → 16 KiB while dozens of SQLite frames are on the stack, so each
 // growth reads tables scattered across the binary; the kernel maps every
-// page it touches (and its neighbours) into the process for good. Measured
-// on bin/wagate: about 1.8 MiB of resident memory at idle came from those
-// walks alone (docs/benchmarks.md, "Idle memory").
+// page it touches (and its neighbours) into the process for good.
 //
 // Reserve, called first thing in such a loop, grows the stack once while
 // only a frame or two is on it: the same final size, one copy instead of
-// three, and almost nothing to walk.
+// three, and almost nothing to walk. Measured on bin/wagate
+// (docs/benchmarks.md, "Idle memory"): with Reserve in the SQLite loops and
+// package early for main, 1.5 MiB less resident memory after start-up, but
+// only ≈ 0.3 MiB less once the collector has run: it shrinks the stacks of
+// parked goroutines, and their next deep call regrows them, walking again.
 package stack
 
 import "runtime"
