@@ -21,22 +21,34 @@ package stack
 
 import "runtime"
 
-// frameBytes is the frame Reserve asks for: with the runtime's guard and
-// the caller's frames it moves a fresh goroutine to a 16 KiB stack, what
-// a SQLite call needs.
-const frameBytes = 12 << 10
+// frameBytes is the frame of each step of grow: small enough that growing
+// by it never overshoots by more than a step.
+const frameBytes = 4 << 10
 
-// Reserve grows the calling goroutine's stack to 16 KiB in one step. It
-// costs one stack copy; on a goroutine whose stack is already that large it
-// costs a memclr of frameBytes.
-func Reserve() { reserve(0) }
+// reserveBytes is what Reserve makes room for: with the runtime's guard and
+// the caller's frames, a fresh goroutine moves to a 16 KiB stack, what a
+// SQLite call needs.
+const reserveBytes = 12 << 10
 
-// reserve has a frame of frameBytes, which the runtime must make room for
-// before it runs; go:noinline keeps that frame its own.
+// Reserve grows the calling goroutine's stack to 16 KiB while only its own
+// frames are on it. On a goroutine whose stack is already that large it
+// costs a memclr of 12 KiB.
+func Reserve() { Grow(reserveBytes) }
+
+// Grow makes room for n more bytes on the calling goroutine's stack, the
+// growth walking only Grow's own frames (one function's tables).
+func Grow(n int) { grow(n/frameBytes - 1) }
+
+// grow recurses depth more times, each with a frame of frameBytes, which
+// the runtime must make room for before it runs; go:noinline keeps each
+// frame its own.
 //
 //go:noinline
-func reserve(i int) {
+func grow(depth int) {
 	var frame [frameBytes]byte
-	frame[i] = 1
-	runtime.KeepAlive(frame[len(frame)-1-i])
+	frame[0] = 1
+	if depth > 0 {
+		grow(depth - 1)
+	}
+	runtime.KeepAlive(frame[len(frame)-1])
 }

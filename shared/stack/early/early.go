@@ -2,25 +2,18 @@
 // package initialisers run: import it for its side effect from a main
 // package whose start-up goes deep (package inits, SQLite migrations).
 //
-// It imports nothing but the runtime, so Go initialises it among the first
-// packages (inits run in import-path order among the packages whose imports
-// are ready); from then on the main goroutine does not grow 2 → 4 → … →
-// 128 KiB through the deep start-up, each growth walking every frame on the
-// stack (see package stack for why that costs resident memory).
+// It imports nothing but package stack (itself only the runtime), so Go
+// initialises it among the first packages (inits run in import-path order
+// among the packages whose imports are ready); from then on the main
+// goroutine does not grow 2 → 4 → … → 128 KiB through the deep start-up,
+// each growth walking every frame on the stack (see package stack for why
+// that costs resident memory).
 package early
 
-import "runtime"
+import "github.com/wagate/wagate/shared/stack"
 
-// frameBytes moves the main goroutine to a 128 KiB stack in one step: the
-// size it reaches anyway during wagate's start-up. (The compiler keeps
-// arrays up to 128 KiB on the stack.)
-const frameBytes = 100 << 10
+// mainBytes moves the main goroutine to a 128 KiB stack: the size it
+// reaches anyway during wagate's start-up.
+const mainBytes = 100 << 10
 
-func init() { reserve(0) }
-
-//go:noinline
-func reserve(i int) {
-	var frame [frameBytes]byte
-	frame[i] = 1
-	runtime.KeepAlive(frame[len(frame)-1-i])
-}
+func init() { stack.Grow(mainBytes) }
