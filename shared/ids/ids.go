@@ -57,7 +57,7 @@ func NewSessionID(name string, now time.Time) string {
 // 1–64 characters of letters, digits, '_', '.', '-', not starting with a
 // symbol and not all digits (all-digit keys address the numeric id).
 func ValidSessionID(s string) bool {
-	if len(s) == 0 || len(s) > 64 || !isAlnum(s[0]) {
+	if len(s) == 0 || len(s) > 64 || !IsAlnum(s[0]) {
 		return false
 	}
 	digits := true
@@ -65,7 +65,7 @@ func ValidSessionID(s string) bool {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-		case isAlnum(c), c == '_', c == '.', c == '-':
+		case IsAlnum(c), c == '_', c == '.', c == '-':
 			digits = false
 		default:
 			return false
@@ -78,7 +78,8 @@ func ValidSessionID(s string) bool {
 	return err != nil // all digits but too large for an id
 }
 
-// isAlnum reports whether c is an ASCII letter or digit.
-func isAlnum(c byte) bool {
+// IsAlnum reports whether c is an ASCII letter or digit, the alphabet of
+// the identifiers checked here and of WhatsApp's invite codes.
+func IsAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	wagate "github.com/wagate/wagate/shared"
+	"github.com/wagate/wagate/shared/ids"
 	"github.com/wagate/wagate/shared/jid"
 )
 
@@ -18,7 +19,7 @@ func validInviteCode(s string) bool {
 	}
 	for i := range len(s) {
 		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+		if !ids.IsAlnum(c) && c != '_' && c != '-' {
 			return false
 		}
 	}

@@ -10,9 +10,9 @@
 // growth reads tables scattered across the binary; the kernel maps every
 // page it touches (and its neighbours) into the process for good.
 //
-// Reserve, called first thing in such a loop, grows the stack once while
-// only a frame or two is on it: the same final size, one copy instead of
-// three, and almost nothing to walk. Measured on bin/wagate
+// Reserve, called first thing in such a loop, grows the stack to that size
+// while only its own frames are on it: the same copies, but each walks
+// one small function's tables instead of dozens of SQLite frames. Measured on bin/wagate
 // (docs/benchmarks.md, "Idle memory"): with Reserve in the SQLite loops and
 // package early for main, 1.5 MiB less resident memory after start-up, but
 // only ≈ 0.3 MiB less once the collector has run: it shrinks the stacks of

@@ -144,12 +144,12 @@ func TestRunLoad(t *testing.T) {
 	})
 }
 
-func TestParseVmRSS(t *testing.T) {
-	kib, err := parseVmRSS([]byte("Name:\twagate\nVmPeak:\t  9999 kB\nVmRSS:\t   12345 kB\nThreads:\t5\n"))
+func TestParseStatusKiB(t *testing.T) {
+	kib, err := parseStatusKiB([]byte("Name:\twagate\nVmPeak:\t  9999 kB\nVmRSS:\t   12345 kB\nThreads:\t5\n"), "VmRSS")
 	if err != nil || kib != 12345 {
-		t.Fatalf("parseVmRSS = %d, %v; want 12345", kib, err)
+		t.Fatalf("parseStatusKiB(VmRSS) = %d, %v; want 12345", kib, err)
 	}
-	if _, err := parseVmRSS([]byte("Name:\tzombie\n")); err == nil {
+	if _, err := parseStatusKiB([]byte("Name:\tzombie\n"), "VmRSS"); err == nil {
 		t.Error("no error without a VmRSS line")
 	}
 }

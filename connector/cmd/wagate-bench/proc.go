@@ -206,9 +206,6 @@ func readMemory(pid int) (residentKiB, error) {
 	return m, nil
 }
 
-// parseVmRSS finds "VmRSS:   1234 kB" in the contents of a status file.
-func parseVmRSS(status []byte) (int64, error) { return parseStatusKiB(status, "VmRSS") }
-
 // parseStatusKiB finds "<name>:   1234 kB" in the contents of a status
 // file.
 func parseStatusKiB(status []byte, name string) (int64, error) {
