@@ -104,15 +104,24 @@ func findOne(ctx context.Context, q querier, where string, args ...any) (*wagate
 	return m, nil
 }
 
+// findByKey finds the session's row whose WhatsApp id, or else numeric id,
+// is key (the rule for every {id} naming a message or a status), with find
+// reading one row by a WHERE clause. Nil, nil when there is none.
+func findByKey[T any](ctx context.Context, q querier, sessionID, key string,
+	find func(ctx context.Context, q querier, where string, args ...any) (*T, error)) (*T, error) {
+	v, err := find(ctx, q, `session_id = ? AND whatsapp_id = ?`, sessionID, key)
+	if v == nil && err == nil {
+		if id, perr := strconv.ParseInt(key, 10, 64); perr == nil && id > 0 {
+			v, err = find(ctx, q, `id = ? AND session_id = ?`, id, sessionID)
+		}
+	}
+	return v, err
+}
+
 // FindMessage returns the session's message whose WhatsApp id, or else
 // numeric id, is key.
 func (st *MessageStore) FindMessage(ctx context.Context, sessionID, key string) (*wagate.Message, error) {
-	m, err := findOne(ctx, st.db.rd(), `session_id = ? AND whatsapp_id = ?`, sessionID, key)
-	if m == nil && err == nil {
-		if id, perr := strconv.ParseInt(key, 10, 64); perr == nil && id > 0 {
-			m, err = findOne(ctx, st.db.rd(), `id = ? AND session_id = ?`, id, sessionID)
-		}
-	}
+	m, err := findByKey(ctx, st.db.rd(), sessionID, key, findOne)
 	if err != nil {
 		return nil, fmt.Errorf("find message %q of session %q: %w", key, sessionID, err)
 	}

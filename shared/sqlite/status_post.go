@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	wagate "github.com/wagate/wagate/shared"
@@ -111,12 +110,7 @@ func (st *StatusStore) ListStatuses(ctx context.Context, sessionID string, activ
 // FindStatus returns the session's status whose WhatsApp id, or else numeric
 // id, is key.
 func (st *StatusStore) FindStatus(ctx context.Context, sessionID, key string) (*wagate.StatusPost, error) {
-	p, err := findStatus(ctx, st.db.rd(), `session_id = ? AND whatsapp_id = ?`, sessionID, key)
-	if p == nil && err == nil {
-		if id, perr := strconv.ParseInt(key, 10, 64); perr == nil && id > 0 {
-			p, err = findStatus(ctx, st.db.rd(), `id = ? AND session_id = ?`, id, sessionID)
-		}
-	}
+	p, err := findByKey(ctx, st.db.rd(), sessionID, key, findStatus)
 	if err != nil {
 		return nil, fmt.Errorf("find status %q of session %q: %w", key, sessionID, err)
 	}
