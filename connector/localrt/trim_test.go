@@ -3,6 +3,7 @@ package localrt
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -17,6 +18,7 @@ func TestTrimmerTrimsOnlyIdlePeriods(t *testing.T) {
 	tr := &trimmer{
 		every: 5 * time.Millisecond, idleBytes: 1000,
 		allocated: func() uint64 { mu.Lock(); defer mu.Unlock(); return allocated },
+		collected: func() uint64 { return 1 },
 		trim: func() {
 			mu.Lock()
 			trims++
@@ -66,6 +68,39 @@ loop:
 	<-done
 }
 
+// TestTrimmerWaitsForTheFirstCollection: idle periods before the runtime
+// has ever collected end in no trim; once it has, they do.
+func TestTrimmerWaitsForTheFirstCollection(t *testing.T) {
+	var cycles atomic.Uint64
+	trimmed := make(chan struct{}, 1)
+	tr := &trimmer{
+		every: time.Millisecond, idleBytes: 1000,
+		allocated: func() uint64 { return 0 },
+		collected: cycles.Load,
+		trim: func() {
+			if cycles.Load() == 0 {
+				t.Error("trimmed before the first collection")
+			}
+			select {
+			case trimmed <- struct{}{}:
+			default:
+			}
+		},
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); tr.run(ctx) }()
+	time.Sleep(30 * time.Millisecond) // about 30 idle periods, none trimmed
+	cycles.Store(1)
+	select {
+	case <-trimmed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no trim after the first collection")
+	}
+	cancel()
+	<-done
+}
+
 func TestNewTrimmerReadsTheRuntime(t *testing.T) {
 	tr := newTrimmer()
 	a := tr.allocated()
@@ -73,5 +108,9 @@ func TestNewTrimmerReadsTheRuntime(t *testing.T) {
 	if b := tr.allocated(); b <= a {
 		t.Fatalf("allocated bytes did not grow: %d then %d", a, b)
 	}
+	c := tr.collected()
 	tr.trim() // debug.FreeOSMemory: must not fail
+	if d := tr.collected(); d <= c {
+		t.Fatalf("collections did not grow across a trim: %d then %d", c, d)
+	}
 }

@@ -33,8 +33,10 @@ const (
 	// IdleWait bounds a wait for due deliveries before looking again. The
 	// store's WaitDue also returns at the next scheduled attempt and when a
 	// delivery is created or replayed in this process, so this is only a
-	// safety net; kept wide so an idle runtime stays quiet.
-	IdleWait = 10 * time.Second
+	// safety net against a missed wake-up; kept wide so an idle runtime
+	// stays quiet (it is the local runtime's loop: on aws the sweep Lambda
+	// runs on a schedule instead).
+	IdleWait = time.Hour
 	// errorPause is how long a loop rests after a store error.
 	errorPause = time.Second
 )
