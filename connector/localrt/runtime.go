@@ -62,7 +62,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	defer stopTrim()
 	go newTrimmer().run(trimCtx)
 	srvErr := make(chan error, 1)
-	go func() { srvErr <- srv.Serve(ln) }()
+	go func() { srvErr <- srv.Serve(stackListener{ln}) }()
 	printBanner(out, cfg, ln.Addr())
 
 	select {
