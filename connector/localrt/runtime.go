@@ -50,7 +50,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	rt, err := assemble(ctx, cfg, db, log)
+	rt, err := assemble(cfg, db, log)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ type runtime struct {
 
 // assemble builds the adapters on db, the engine, the session manager, the
 // webhook deliverer and the HTTP API.
-func assemble(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*runtime, error) {
+func assemble(cfg Config, db *sqlite.DB, log *slog.Logger) (*runtime, error) {
 	store, queue, outbox := sqlite.NewSessionStore(db), sqlite.NewCommandQueue(db), sqlite.NewOutbox(db)
 	msgs, statuses, media := sqlite.NewMessageStore(db), sqlite.NewStatusStore(db), sqlite.NewMediaStore(db)
 	contacts, groups, results := sqlite.NewContactStore(db), sqlite.NewGroupStore(db), sqlite.NewCommandResultStore(db)
@@ -111,7 +111,7 @@ func assemble(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	engine, simctl, err := newEngine(ctx, cfg, db, log)
+	engine, simctl, err := newEngine(cfg, db, log)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func newBlobStore(cfg Config) (*fsblob.Store, error) {
 
 // newEngine builds the WhatsApp engine named in cfg; the sim engine also
 // returns its control.
-func newEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (wagate.Engine, wagate.SimControl, error) {
+func newEngine(cfg Config, db *sqlite.DB, log *slog.Logger) (wagate.Engine, wagate.SimControl, error) {
 	if cfg.Engine == EngineSim {
 		n, err := sim.New(db.SQL(), sim.Options{PushNameEvents: true})
 		if err != nil {
@@ -172,9 +172,8 @@ func newEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger)
 		}
 		return n, n, nil
 	}
-	container, err := waengine.OpenContainer(ctx, db.SQL())
-	if err != nil {
-		return nil, nil, fmt.Errorf("open whatsmeow device store: %w", err)
-	}
-	return waengine.New(container, log), nil, nil
+	// The device store opens with the first WhatsApp session (at start if
+	// one is stored): an install without sessions never pays for it.
+	open := func(ctx context.Context) (waengine.Devices, error) { return waengine.OpenContainer(ctx, db.SQL()) }
+	return waengine.NewDeferred(open, log), nil, nil
 }

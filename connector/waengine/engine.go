@@ -60,7 +60,9 @@ const (
 
 // Engine is the whatsmeow engine. It is safe for concurrent use.
 type Engine struct {
-	container Devices
+	mu        sync.Mutex  // guards container while open may still fill it
+	container Devices     // nil until open succeeds (NewDeferred)
+	open      OpenDevices // nil for New
 	log       *slog.Logger
 	opts      options
 }
@@ -123,20 +125,27 @@ func (e *Engine) NewClient(ctx context.Context, dev wagate.EngineDevice, handle 
 }
 
 func (e *Engine) device(ctx context.Context, deviceJID string, log *slog.Logger) (*store.Device, error) {
-	if deviceJID == "" {
-		return e.container.NewDevice(), nil
+	var jid types.JID
+	if deviceJID != "" {
+		var err error
+		if jid, err = types.ParseJID(deviceJID); err != nil {
+			return nil, fmt.Errorf("parse device jid %q: %w", deviceJID, err)
+		}
 	}
-	jid, err := types.ParseJID(deviceJID)
+	container, err := e.devices(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("parse device jid %q: %w", deviceJID, err)
+		return nil, err
 	}
-	device, err := e.container.GetDevice(ctx, jid)
+	if deviceJID == "" {
+		return container.NewDevice(), nil
+	}
+	device, err := container.GetDevice(ctx, jid)
 	if err != nil {
 		return nil, fmt.Errorf("get device %q: %w", deviceJID, err)
 	}
 	if device == nil {
 		log.Warn("device not in the store; the session must pair again", "device_jid", deviceJID)
-		return e.container.NewDevice(), nil
+		return container.NewDevice(), nil
 	}
 	return device, nil
 }
@@ -148,7 +157,11 @@ func (e *Engine) DeleteDevice(ctx context.Context, deviceJID string) error {
 	if err != nil {
 		return fmt.Errorf("delete device: parse jid %q: %w", deviceJID, err)
 	}
-	device, err := e.container.GetDevice(ctx, jid)
+	container, err := e.devices(ctx)
+	if err != nil {
+		return fmt.Errorf("delete device %q: %w", deviceJID, err)
+	}
+	device, err := container.GetDevice(ctx, jid)
 	if err != nil {
 		return fmt.Errorf("delete device %q: %w", deviceJID, err)
 	} else if device == nil {

@@ -305,3 +305,36 @@ func TestClient_PairPhoneWhileDialing(t *testing.T) {
 		t.Errorf("PairPhone err = %v, want the caller's deadline while no QR code is there", err)
 	}
 }
+
+// TestEngine_NewDeferred: the device store opens at the first call that
+// needs it, once; a failed open is reported and tried again.
+func TestEngine_NewDeferred(t *testing.T) {
+	container, _ := mustContainer(t)
+	var opens atomic.Int32
+	fail := atomic.Bool{}
+	fail.Store(true)
+	e := waengine.NewDeferred(func(context.Context) (waengine.Devices, error) {
+		opens.Add(1)
+		if fail.Load() {
+			return nil, errors.New("disk on fire")
+		}
+		return container, nil
+	}, testLogger(t))
+	if e.Name() != "whatsmeow" || opens.Load() != 0 {
+		t.Fatalf("opened %d times before any use", opens.Load())
+	}
+	_, err := e.NewClient(context.Background(), wagate.EngineDevice{SessionID: "s1"}, func(wagate.EngineEvent) {})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("NewClient err = %v, want the open error", err)
+	}
+	fail.Store(false)
+	newClient(t, e, "")
+	mustSaveDevice(t, container, ownJID)
+	newClient(t, e, ownJID.String())
+	if err := e.DeleteDevice(context.Background(), ownJID.String()); err != nil {
+		t.Fatalf("DeleteDevice: %v", err)
+	}
+	if n := opens.Load(); n != 2 {
+		t.Fatalf("opened %d times, want 2 (the failure, then once)", n)
+	}
+}
