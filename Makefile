@@ -48,7 +48,8 @@ _tools/bin/staticcheck: _tools/go.mod _tools/go.sum
 ## bench: print the performance figures (name value unit), see docs/benchmarks.md
 bench:
 	@$(GO) build -trimpath -o $(BIN)/wagate ./connector/cmd/wagate
-	@$(GO) run ./connector/cmd/wagate-bench -bin ./$(BIN)/wagate $(BENCHFLAGS)
+	@$(GO) build -trimpath -o $(BIN)/wagate-floor ./connector/cmd/wagate-bench/floorwa
+	@$(GO) run ./connector/cmd/wagate-bench -bin ./$(BIN)/wagate -floor-bin ./$(BIN)/wagate-floor $(BENCHFLAGS)
 
 ## tidy: go mod tidy in every module
 tidy:

@@ -14,21 +14,17 @@ import (
 
 // Settings shared by the figure groups.
 const (
-	benchAPIKey = "wagate-bench-key"
-	startupRuns = 5               // startup_first_health_ms is their median
-	settleDelay = 2 * time.Second // wait before reading an RSS
-	// idleLongDelay: the idle figure read again once the runtime has
-	// trimmed its memory after its first idle period (localrt.TrimEvery,
-	// 2 min): that trim is its first garbage collection, after which the
-	// figure stays about level (docs/benchmarks.md, "Idle memory").
-	idleLongDelay = 2*time.Minute + 30*time.Second
-	groupList     = "startup,idle,status,sessions,sends,inbound,list1m,webhooks,aws,failover"
-	wagateEngine  = "sim"
+	benchAPIKey  = "wagate-bench-key"
+	startupRuns  = 5               // startup_first_health_ms is their median
+	settleDelay  = 2 * time.Second // wait before reading an RSS
+	groupList    = "startup,idle,status,sessions,sends,inbound,list1m,webhooks,aws,failover"
+	wagateEngine = "sim"
 )
 
 // bench holds the flags and runs the figure groups.
 type bench struct {
 	bin      string
+	floorBin string // the idle group's baseline (floorwa); skipped if missing
 	dur      time.Duration
 	warmup   time.Duration
 	sessions int
@@ -48,7 +44,7 @@ var groups = []struct {
 	run  func(*bench, context.Context) error
 }{
 	{"startup", (*bench).startup},
-	{"idle", (*bench).idle},
+	{"idle", (*bench).idle}, // idle.go
 	{"status", (*bench).status},
 	{"sessions", (*bench).sessionsGroup},
 	{"sends", (*bench).sends},
@@ -160,53 +156,6 @@ func (b *bench) startup(ctx context.Context) error {
 	b.out.figure("startup_first_health_ms", ms(median(runs)), unitMs)
 	b.out.figure("startup_first_health_ms_p_max", ms(slices.Max(runs)), unitMs)
 	return nil
-}
-
-// idle: RSS settleDelay after startup, no sessions.
-//
-// A fresh wagate with the sim engine (the engine of every other figure) is
-// read settleDelay after its first 200, split into anonymous memory and
-// pages mapped from the executable, and again after idleLongDelay (past
-// its first idle trim, i.e. its first collection: the long-run figure);
-// then one with the default whatsmeow engine (no session, so no
-// connection).
-func (b *bench) idle(ctx context.Context) error {
-	settled, long, err := b.idleMemory(ctx, wagateOpts{}, idleLongDelay)
-	if err != nil {
-		return err
-	}
-	b.out.figure("idle_rss_mb", kibToMiB(settled.rss), unitMiB)
-	b.out.figure("idle_rss_anon_mb", kibToMiB(settled.anon), unitMiB)
-	b.out.figure("idle_rss_file_mb", kibToMiB(settled.file), unitMiB)
-	b.out.figure("idle_rss_after_first_trim_mb", kibToMiB(long.rss), unitMiB)
-	wm, _, err := b.idleMemory(ctx, wagateOpts{env: []string{"WAGATE_ENGINE=whatsmeow"}}, 0)
-	if err != nil {
-		return err
-	}
-	b.out.figure("idle_rss_whatsmeow_engine_mb", kibToMiB(wm.rss), unitMiB)
-	return nil
-}
-
-// idleMemory starts a fresh wagate with o, reads its memory settleDelay
-// after its first 200 and, when later > 0, again after later.
-func (b *bench) idleMemory(ctx context.Context, o wagateOpts, later time.Duration) (settled, long residentKiB, err error) {
-	c, a, _, err := b.startWagateWith(ctx, o)
-	if err != nil {
-		return settled, long, err
-	}
-	defer c.stop()
-	defer a.close()
-	if err := sleep(ctx, settleDelay); err != nil {
-		return settled, long, err
-	}
-	if settled, err = c.memory(); err != nil || later <= 0 {
-		return settled, long, err
-	}
-	if err := sleep(ctx, later); err != nil {
-		return settled, long, err
-	}
-	long, err = c.memory()
-	return settled, long, err
 }
 
 // usage prints the flags, without the hidden -bare-server.

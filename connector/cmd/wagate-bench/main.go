@@ -15,6 +15,7 @@ import (
 func main() {
 	b := bench{out: newPrinter(os.Stdout), warmup: loadWarmup}
 	flag.StringVar(&b.bin, "bin", "./bin/wagate", "the wagate binary to measure")
+	flag.StringVar(&b.floorBin, "floor-bin", "./bin/wagate-floor", "the idle group's baseline, the smallest whatsmeow host (built from ./connector/cmd/wagate-bench/floorwa); its figures are skipped if it is missing")
 	flag.DurationVar(&b.dur, "dur", 5*time.Second, "measured duration of each load run (after a 1s warm-up)")
 	flag.IntVar(&b.sessions, "sessions", 1000, "sessions to create for the memory figures")
 	flag.StringVar(&b.cpuprof, "cpuprofile", "", "write CPU profiles of the wagate children to PREFIX-<group>-<n>.pprof (needs -bin built from ./connector/cmd/wagate-bench/profwagate)")
