@@ -172,8 +172,9 @@ func newEngine(cfg Config, db *sqlite.DB, log *slog.Logger) (wagate.Engine, waga
 		}
 		return n, n, nil
 	}
-	// The device store opens with the first WhatsApp session (at start if
-	// one is stored): an install without sessions never pays for it.
+	// The device store opens with the first WhatsApp client (at start when
+	// a stored session reconnects): an install without sessions never pays
+	// for it.
 	open := func(ctx context.Context) (waengine.Devices, error) { return waengine.OpenContainer(ctx, db.SQL()) }
 	return waengine.NewDeferred(open, log), nil, nil
 }
