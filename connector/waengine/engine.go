@@ -125,19 +125,16 @@ func (e *Engine) NewClient(ctx context.Context, dev wagate.EngineDevice, handle 
 }
 
 func (e *Engine) device(ctx context.Context, deviceJID string, log *slog.Logger) (*store.Device, error) {
-	var jid types.JID
-	if deviceJID != "" {
-		var err error
-		if jid, err = types.ParseJID(deviceJID); err != nil {
-			return nil, fmt.Errorf("parse device jid %q: %w", deviceJID, err)
-		}
-	}
 	container, err := e.devices(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if deviceJID == "" {
 		return container.NewDevice(), nil
+	}
+	jid, err := types.ParseJID(deviceJID)
+	if err != nil {
+		return nil, fmt.Errorf("parse device jid %q: %w", deviceJID, err)
 	}
 	device, err := container.GetDevice(ctx, jid)
 	if err != nil {
