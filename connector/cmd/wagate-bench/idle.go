@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -125,32 +123,11 @@ func readAt(ctx context.Context, c *child, at time.Time) (residentKiB, error) {
 // idleWorkers concurrent workers, each answer checked to be a 200, then
 // closes a's idle connections so that wagate's end of them goes too.
 func idleTraffic(ctx context.Context, a *api) error {
-	err := spread(ctx, idleRequests, idleWorkers, func(ctx context.Context) error {
+	err := forEach(ctx, idleRequests, idleWorkers, func(ctx context.Context, _ int) error {
 		return a.do(ctx, http.MethodGet, "/api/sessions", nil, http.StatusOK, nil)
 	})
 	a.close()
 	return err
-}
-
-// spread calls fn n times in all from workers goroutines and returns the
-// first error; after one, the others stop at their next call.
-func spread(ctx context.Context, n, workers int, fn func(context.Context) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) && ctx.Err() == nil {
-				if err := fn(ctx); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx)
 }
 
 // idleMemory starts a fresh wagate with o and reads its memory

@@ -11,15 +11,15 @@ import (
 	"testing"
 )
 
-func TestSpread(t *testing.T) {
+func TestForEach(t *testing.T) {
 	t.Run("CallsNTimes", func(t *testing.T) {
 		var calls atomic.Int64
-		err := spread(context.Background(), 1000, 4, func(context.Context) error {
+		err := forEach(context.Background(), 1000, 4, func(context.Context, int) error {
 			calls.Add(1)
 			return nil
 		})
 		if err != nil {
-			t.Fatalf("spread: %v", err)
+			t.Fatalf("forEach: %v", err)
 		}
 		if got := calls.Load(); got != 1000 {
 			t.Errorf("calls = %d, want 1000", got)
@@ -28,14 +28,14 @@ func TestSpread(t *testing.T) {
 	t.Run("StopsAtFirstError", func(t *testing.T) {
 		boom := errors.New("boom")
 		var calls atomic.Int64
-		err := spread(context.Background(), 1000, 4, func(context.Context) error {
+		err := forEach(context.Background(), 1000, 4, func(context.Context, int) error {
 			if calls.Add(1) == 10 {
 				return boom
 			}
 			return nil
 		})
 		if !errors.Is(err, boom) {
-			t.Fatalf("spread = %v, want %v", err, boom)
+			t.Fatalf("forEach = %v, want %v", err, boom)
 		}
 		if got := calls.Load(); got >= 1000 {
 			t.Errorf("calls = %d, want the workers stopped after the error", got)
